@@ -1,0 +1,1 @@
+"""SME Advisor: the Telegram and console adapters, storage, rendering and the command line."""

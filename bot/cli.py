@@ -1,0 +1,55 @@
+"""The `sme-advisor` command: the Telegram bot, the console, offline assessment and knowledge base checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def _parser(default_locale: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sme-advisor", description="SME health check assistant (中小企业经营体检助手)"
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="the Telegram bot (long polling, or a webhook when WEBHOOK_URL is set)")
+    commands.add_parser("console", help="the same conversation in this terminal")
+    assess = commands.add_parser("assess", help="score a filled answers file (JSON or YAML)")
+    assess.add_argument("--answers", required=True, type=Path, metavar="FILE")
+    assess.add_argument("--format", choices=("text", "json", "html"), default="text")
+    assess.add_argument("--locale", choices=("zh", "en"), default=default_locale)
+    kb = commands.add_parser("kb", help="the knowledge base")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_commands.add_parser("check", help="validate the knowledge base")
+    check.add_argument("--locale", choices=("zh", "en"), default=default_locale)
+    questions = kb_commands.add_parser("questions", help="list the questions")
+    questions.add_argument("--format", choices=("text", "json"), default="text")
+    questions.add_argument("--locale", choices=("zh", "en"), default=default_locale)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings.from_env()
+    args = _parser(settings.locale).parse_args(argv)
+    command = args.command or ("run" if settings.token else "console")
+    if command == "kb":
+        from bot.offline import kb_check, kb_questions
+
+        return kb_check(args.locale) if args.kb_command == "check" else kb_questions(args.locale, args.format)
+    if command == "assess":
+        from bot.offline import assess_file
+
+        return assess_file(args.answers, args.format, args.locale)
+    if command == "console":
+        from bot.console import run_console
+
+        return run_console(settings)
+    from bot.telegram_main import run_telegram
+
+    return run_telegram(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Numbers as an owner reads them: money in 万/亿 for zh and k/M for en, shares in %, units by locale."""
+
+from __future__ import annotations
+
+from bot.i18n import t
+
+
+def plain_number(value: float, digits: int = 1) -> str:
+    """12 → "12", 2.5 → "2.5", 1234567 → "1,234,567": no trailing zeros, thousands separated."""
+    rounded = round(value, digits)
+    if rounded == int(rounded):
+        return f"{int(rounded):,}"
+    return f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def money(value: float, locale: str) -> str:
+    """Money in CNY the way each locale says it."""
+    if locale == "zh":
+        if abs(value) >= 1e8:
+            return f"{plain_number(value / 1e8, 2)}亿元"
+        if abs(value) >= 1e4:
+            return f"{plain_number(value / 1e4, 1)}万元"
+        return f"{plain_number(value, 0)}元"
+    if abs(value) >= 1e6:
+        return f"¥{plain_number(value / 1e6, 2)}M"
+    if abs(value) >= 1e4:
+        return f"¥{plain_number(value / 1e3, 0)}k"
+    return f"¥{plain_number(value, 0)}"
+
+
+def metric_value(unit: str, value: float, locale: str) -> str:
+    """A metric value with its unit: 50万元, 60%, 2.5 个月 / 2.5 months."""
+    if unit == "CNY":
+        return money(value, locale)
+    if unit == "percent":
+        return f"{plain_number(value)}%"
+    return t(locale, f"units.{unit}", n=plain_number(value))

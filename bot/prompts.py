@@ -1,0 +1,72 @@
+"""Conversation outputs turned into localized view data, shared by the console and Telegram templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.formatting import metric_value, plain_number
+from bot.i18n import t
+from dialogs.outputs import Ask, Insight, Reask
+from knowledge.model import KnowledgeBase, Question
+
+
+def describe_value(kb: KnowledgeBase, question: Question, value: Any, locale: str) -> str:
+    """An answer as the owner would recognise it: the option's label, the number with its unit, the text."""
+    if value is None:
+        return t(locale, "conv.skipped")
+    if question.kind == "choice":
+        option = question.option(str(value))
+        return option.label(locale) if option else str(value)
+    if question.kind == "number" and question.metric:
+        return metric_value(kb.metrics[question.metric].unit, float(value), locale)
+    return str(value)
+
+
+def progress_text(kb: KnowledgeBase, progress: tuple[int, int, int, int], question: Question, locale: str) -> str:
+    d, dn, q, qn = progress
+    return t(locale, "conv.progress", d=d, dn=dn, q=q, qn=qn, title=kb.dimension(question.dimension).title(locale))
+
+
+def example_text(question: Question, locale: str) -> str:
+    if question.kind == "number" and question.example is not None:
+        return t(locale, "conv.example", example=question.example(locale))
+    return t(locale, "conv.choice_example" if question.kind == "choice" else "conv.text_example")
+
+
+def ask_view(kb: KnowledgeBase, ask: Ask, locale: str) -> dict[str, Any]:
+    """Everything a question message shows."""
+    question = kb.questions[ask.question]
+    return {
+        "note": t(locale, f"conv.{ask.note}") if ask.note else "",
+        "progress": progress_text(kb, ask.progress, question, locale),
+        "text": question.text(locale),
+        "example": example_text(question, locale) if question.kind != "choice" else "",
+        "options": [o.label(locale) for o in question.options],
+        "previous": (t(locale, "conv.previous", value=describe_value(kb, question, ask.previous, locale))
+                     if ask.previous is not None else ""),
+    }
+
+
+def reask_view(kb: KnowledgeBase, reask: Reask, locale: str) -> dict[str, Any]:
+    """A short re-ask: why the answer was refused and an example of one that works."""
+    question = kb.questions[reask.question]
+    bounds = {k: plain_number(v) for k, v in (("minimum", reask.minimum), ("maximum", reask.maximum)) if v is not None}
+    return {
+        "reason": t(locale, "conv.reask", reason=t(locale, f"reasons.{reask.reason}", **bounds)),
+        "example": example_text(question, locale),
+        "progress": progress_text(kb, reask.progress, question, locale),
+        "text": question.text(locale),
+        "options": [o.label(locale) for o in question.options],
+    }
+
+
+def insight_view(kb: KnowledgeBase, insight: Insight, locale: str) -> dict[str, Any]:
+    """The one-line insight after a dimension, with its provisional score and the first trap it showed."""
+    dimension = kb.dimension(insight.dimension)
+    return {
+        "done": t(locale, "conv.insight_done", title=dimension.title(locale)),
+        "score": (t(locale, "conv.insight_score", score=insight.score, band=t(locale, f"bands.{insight.band}"))
+                  if insight.score is not None else ""),
+        "insight": dimension.insight(locale),
+        "trap": t(locale, "conv.insight_trap", trap=kb.traps[insight.trap].title(locale)) if insight.trap else "",
+    }

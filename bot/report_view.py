@@ -1,0 +1,79 @@
+"""A report turned into plain, localized data that the text, Telegram and HTML templates lay out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from bot.formatting import metric_value, plain_number
+from bot.i18n import t
+from knowledge.model import KnowledgeBase
+from knowledge.scoring import Finding, Report
+
+BAND_MARKERS = {"fatal": "🔴", "weak": "🟠", "fair": "🟡", "strong": "🟢", "unanswered": "⚪", "critical": "🔴"}
+
+
+def finding_text(finding: Finding, locale: str) -> str:
+    """A rule's finding with its {metric} placeholders filled from the owner's numbers."""
+    values = defaultdict(lambda: "?", {k: plain_number(v) for k, v in finding.metrics.items()})
+    return finding.rule.finding(locale).format_map(values) if finding.rule.finding else ""
+
+
+def _focus_reason(report: Report, dimension: str) -> str:
+    if dimension in report.fatal:
+        return "survive"
+    return "grow" if dimension in report.strengths else "fix"
+
+
+def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:
+    """Everything a report template shows, already in the owner's language."""
+    title = {d.id: d.title(locale) for d in kb.dimensions}
+    traps = []
+    for result in report.dimensions:
+        for trap_id in result.traps:
+            trap = kb.traps[trap_id]
+            case = kb.cases.get(trap.case) if trap.case else None
+            traps.append({
+                "dimension": title[result.id], "title": trap.title(locale),
+                "explanation": trap.explanation(locale), "section": trap.section,
+                "case_title": case.title(locale) if case else "", "case_story": case.story(locale) if case else "",
+            })
+    findings = {f.rule.id: finding_text(f, locale) for r in report.dimensions for f in r.findings}
+    contradictions = []
+    for c in report.contradictions:
+        question = kb.questions[c.question]
+        option = question.option(c.option)
+        contradictions.append(t(locale, "report.contradiction", dimension=title[c.dimension],
+                                claim=option.label(locale) if option else c.option,
+                                finding=findings.get(c.rule) or t(locale, "report.metrics_disagree")))
+    return {
+        "overall": report.overall,
+        "band": report.band,
+        "band_label": t(locale, f"bands.{report.band}"),
+        "verdict": t(locale, f"verdicts.{report.band}"),
+        "marker": BAND_MARKERS[report.band],
+        "answered": report.answered,
+        "dimensions": [
+            {"id": r.id, "title": title[r.id], "score": r.score, "band": r.band,
+             "band_label": t(locale, f"bands.{r.band}"), "marker": BAND_MARKERS[r.band],
+             "insight": kb.dimension(r.id).insight(locale)}
+            for r in report.dimensions
+        ],
+        "fatal": [title[d] for d in report.fatal],
+        "strengths": [title[d] for d in report.strengths],
+        "traps": traps,
+        "findings": [text for text in findings.values() if text],
+        "focus": [
+            {"title": kb.actions[a].title(locale), "how": kb.actions[a].how(locale),
+             "dimension": title[kb.actions[a].dimension],
+             "reason": t(locale, f"report.focus_reason.{_focus_reason(report, kb.actions[a].dimension)}")}
+            for a in report.focus_actions
+        ],
+        "contradictions": contradictions,
+        "metrics": [
+            {"label": kb.metrics[m].label(locale), "value": metric_value(kb.metrics[m].unit, v, locale)}
+            for m, v in report.metrics.items()
+        ],
+        "formula": kb.summary.formula(locale),
+        "focus_advice": kb.summary.focus(locale),
+    }

@@ -1,0 +1,1 @@
+"""The conversation: one state machine, the session model and input parsing; free of I/O."""

@@ -1,0 +1,244 @@
+"""One step of the conversation: an event in, the session moved by the shared machine, outputs out.
+
+Channel-agnostic and free of I/O: the caller loads the session, calls `step`, commits the session and
+what `Step.recorded` lists in one transaction, then renders `Step.outputs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogs.answers import AnswerError, parse_answer
+from dialogs.machine import Stage, machine
+from dialogs.outputs import (
+    Ask,
+    Insight,
+    Menu,
+    Notice,
+    Output,
+    Paused,
+    Reask,
+    ReportReady,
+    WhyWeAsk,
+)
+from dialogs.plan import plan, progress
+from dialogs.session import Session
+from knowledge.model import KnowledgeBase, Question
+from knowledge.scoring import assess, compute_metrics, score_dimension
+
+
+# Events: what the owner did.
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """Show the choice between the quick check and the full assessment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Begin:
+    mode: str  # quick, full or recheck
+    focus: str | None = None  # the dimension of a re-check
+    carried: dict[str, Any] = field(default_factory=dict)  # a re-check's answers for the other dimensions
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    raw: Any  # typed text, or an option id from a button
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    pass
+
+
+Event = Offer | Begin | Answer | Skip | Back | Why | Cancel | Resume
+
+
+@dataclass(slots=True)
+class Step:
+    """What one event did: outputs to show, answers to store (None = cleared), lifecycle flags."""
+
+    outputs: list[Output] = field(default_factory=list)
+    recorded: dict[str, Any] = field(default_factory=dict)
+    started: bool = False
+    finished: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the machine's conditions look at, computed before a trigger fires."""
+
+    dimension_done: bool = False
+    plan_done: bool = False
+    can_go_back: bool = False
+
+
+class Conversation:
+    """The rules of the conversation over one knowledge base; stateless, shared by every session."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.machine = machine()
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def step(self, session: Session, event: Event) -> Step:
+        """Apply one event to the session (mutated in place) and say what to show and store."""
+        result = Step()
+        self.machine.add_model(session, initial=session.stage)
+        try:
+            self._dispatch(session, event, result)
+        finally:
+            self.machine.remove_model(session)
+        session.seq += 1
+        return result
+
+    def plan_for(self, session: Session) -> list[Question]:
+        return plan(self.kb, session.mode or "full", session.focus, self.effective_answers(session))
+
+    def effective_answers(self, session: Session) -> dict[str, Any]:
+        return {**session.carried, **session.answers}
+
+    def ask_output(self, session: Session, note: str | None = None) -> Ask:
+        """The current question with its progress line and any earlier answer to it."""
+        questions = self.plan_for(session)
+        question = self.kb.questions[session.current or ""]
+        if question not in questions:  # only for a stale session: treat it as the last of the plan
+            questions = [*questions, question]
+        return Ask(question.id, progress(questions, question), session.answers.get(question.id), note,
+                   can_go_back=bool(session.asked))
+
+    # -- dispatch -------------------------------------------------------------------------------
+
+    def _dispatch(self, s: Session, event: Event, result: Step) -> None:
+        if isinstance(event, Offer):
+            s.trigger("offer")
+            result.outputs.append(Menu(open_check=self._open_summary(s)))
+        elif isinstance(event, Begin):
+            self._begin(s, event, result)
+        elif isinstance(event, Resume):
+            self._resume(s, result)
+        elif isinstance(event, Cancel):
+            self._cancel(s, result)
+        elif s.stage != Stage.ASKING:
+            result.outputs.append(Notice("no_open_check" if not s.has_open_check else "paused_check"))
+        elif isinstance(event, Answer):
+            self._answer(s, event.raw, result)
+        elif isinstance(event, Skip):
+            self._record(s, None, result)
+        elif isinstance(event, Back):
+            self._back(s, result)
+        elif isinstance(event, Why):
+            result.outputs.append(WhyWeAsk(s.current or ""))
+
+    def _open_summary(self, s: Session) -> tuple[str, int, int] | None:
+        """(mode, answered, planned) of a check that can be resumed, else None."""
+        if not s.has_open_check:
+            return None
+        return (s.mode or "full", len(s.asked), len(self.plan_for(s)))
+
+    def _begin(self, s: Session, event: Begin, result: Step) -> None:
+        s.trigger("begin")
+        s.mode, s.focus = event.mode, event.focus
+        s.answers, s.asked, s.assessment_id = {}, [], None
+        s.carried = {k: v for k, v in event.carried.items() if self.kb.questions.get(k)
+                     and self.kb.questions[k].dimension != event.focus} if event.mode == "recheck" else {}
+        questions = self.plan_for(s)
+        s.current = questions[0].id
+        result.started = True
+        result.outputs.append(self.ask_output(s))
+
+    def _cancel(self, s: Session, result: Step) -> None:
+        if s.stage not in (Stage.ASKING, Stage.CHOOSING):
+            result.outputs.append(Notice("nothing_to_cancel"))
+            return
+        s.trigger("cancel")
+        result.outputs.append(Paused(self._open_summary(s)))
+
+    def _resume(self, s: Session, result: Step) -> None:
+        if s.stage == Stage.ASKING:
+            result.outputs.append(self.ask_output(s, note="resumed"))
+            return
+        if not s.trigger("resume"):
+            result.outputs.append(Notice("nothing_to_resume"))
+            return
+        result.outputs.append(self.ask_output(s, note="resumed"))
+
+    def _answer(self, s: Session, raw: Any, result: Step) -> None:
+        question = self.kb.questions[s.current or ""]
+        try:
+            value = parse_answer(self.kb, question, raw)
+        except AnswerError as error:
+            ask = self.ask_output(s)
+            result.outputs.append(Reask(question.id, error.reason, error.minimum, error.maximum, ask.progress))
+            return
+        self._record(s, value, result)
+
+    def _record(self, s: Session, value: Any, result: Step) -> None:
+        """Store an answer (None: skipped), then move to the next question, the insight or the report."""
+        question = self.kb.questions[s.current or ""]
+        if value is None:
+            s.answers.pop(question.id, None)
+        else:
+            s.answers[question.id] = value
+        result.recorded[question.id] = value
+        if question.id in s.asked:
+            s.asked.remove(question.id)
+        s.asked.append(question.id)
+        following = self._next_question(s)
+        done_dimension = following is None or following.dimension != question.dimension
+        s.trigger("advance", Facts(dimension_done=done_dimension))
+        if s.stage == Stage.INSIGHT:
+            result.outputs.append(self._insight(s, question.dimension))
+            s.current = following.id if following else None
+            s.trigger("proceed", Facts(plan_done=following is None))
+        else:
+            s.current = following.id if following else None
+        if s.stage == Stage.REPORT:
+            result.finished = True
+            result.outputs.append(ReportReady(assess(self.kb, self.scored_answers(s))))
+        else:
+            result.outputs.append(self.ask_output(s))
+
+    def _next_question(self, s: Session) -> Question | None:
+        return next((q for q in self.plan_for(s) if q.id not in s.asked), None)
+
+    def _back(self, s: Session, result: Step) -> None:
+        if not s.trigger("back", Facts(can_go_back=bool(s.asked))):
+            result.outputs.append(Notice("first_question"))
+            result.outputs.append(self.ask_output(s))
+            return
+        s.current = s.asked.pop()
+        result.outputs.append(self.ask_output(s, note="back"))
+
+    def _insight(self, s: Session, dimension_id: str) -> Insight:
+        answers = self.scored_answers(s)
+        dimension = self.kb.dimension(dimension_id)
+        scored = score_dimension(self.kb, dimension, answers, compute_metrics(self.kb, answers))
+        return Insight(dimension_id, scored.score, scored.band, scored.traps[0] if scored.traps else None)
+
+    def scored_answers(self, s: Session) -> dict[str, Any]:
+        """The answers the report counts: carried ones plus those to questions still in the plan."""
+        answers = self.effective_answers(s)
+        planned = {q.id for q in plan(self.kb, s.mode or "full", s.focus, answers)}
+        return {k: v for k, v in answers.items() if k in planned or k in s.carried}

@@ -1,0 +1,1 @@
+"""The article as data: dimensions, questions, traps, actions, cases, figures and the rules that score them."""

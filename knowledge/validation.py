@@ -1,0 +1,169 @@
+"""Cross-checks of a loaded knowledge base: references, reachability and the shape of each question."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+
+from knowledge.conditions import AnswerIn, MetricIs, leaves
+from knowledge.model import DIMENSION_IDS, Dimension, KnowledgeBase, Question
+
+
+def validate(kb: KnowledgeBase) -> list[str]:
+    """Every problem found, each naming its entry; empty when the knowledge base is sound."""
+    return [
+        *_duplicate_ids(kb),
+        *_references(kb),
+        *(p for d in kb.dimensions for p in _dimension_problems(kb, d)),
+        *_reachability(kb),
+    ]
+
+
+def _duplicate_ids(kb: KnowledgeBase) -> Iterator[str]:
+    ids = Counter(
+        [*kb.traps, *kb.actions, *kb.cases, *kb.figures]
+        + [q.id for d in kb.dimensions for q in d.questions]
+        + [r.id for d in kb.dimensions for r in d.rules]
+    )
+    for item, count in ids.items():
+        if count > 1:
+            yield f"id '{item}': used {count} times; ids must be unique across the knowledge base"
+
+
+def _references(kb: KnowledgeBase) -> Iterator[str]:
+    for item in (*kb.traps.values(), *kb.actions.values()):
+        if item.case is not None and item.case not in kb.cases:
+            yield f"'{item.id}': unknown case '{item.case}'"
+    for case in kb.cases.values():
+        for figure in case.figures:
+            if figure not in kb.figures:
+                yield f"case '{case.id}': unknown figure '{figure}'"
+    for metric in kb.metrics.values():
+        if metric.derived:
+            for part in metric.derived[:2]:
+                if part not in kb.metrics:
+                    yield f"metric '{metric.id}': derived from unknown metric '{part}'"
+    for combo in kb.summary.combos:
+        for did in combo.dimensions:
+            if did not in DIMENSION_IDS:
+                yield f"summary.yaml combo: unknown dimension '{did}'"
+
+
+def _condition_problems(kb: KnowledgeBase, condition: object, where: str) -> Iterator[str]:
+    if condition is None:
+        return
+    for leaf in leaves(condition):  # type: ignore[arg-type]
+        if isinstance(leaf, MetricIs):
+            metric = kb.metrics.get(leaf.metric)
+            if metric is None:
+                yield f"{where}: unknown metric '{leaf.metric}'"
+            elif not _feasible(leaf, metric.minimum, metric.maximum):
+                yield f"{where}: '{leaf.metric} {leaf.op} {leaf.value:g}' can never hold in its range"
+        elif isinstance(leaf, AnswerIn):
+            question = kb.questions.get(leaf.question)
+            if question is None:
+                yield f"{where}: unknown question '{leaf.question}'"
+                continue
+            for option in leaf.options:
+                if question.option(option) is None:
+                    yield f"{where}: question '{leaf.question}' has no option '{option}'"
+
+
+def _feasible(leaf: MetricIs, low: float | None, high: float | None) -> bool:
+    low = float("-inf") if low is None else low
+    high = float("inf") if high is None else high
+    return {
+        "lt": leaf.value > low,
+        "le": leaf.value >= low,
+        "gt": leaf.value < high,
+        "ge": leaf.value <= high,
+        "eq": low <= leaf.value <= high,
+    }[leaf.op]
+
+
+def _question_problems(kb: KnowledgeBase, q: Question) -> Iterator[str]:
+    where = f"question '{q.id}'"
+    if q.kind == "choice":
+        if not 2 <= len(q.options) <= 6:
+            yield f"{where}: a choice question needs 2–6 options, has {len(q.options)}"
+        duplicates = [o for o, n in Counter(o.id for o in q.options).items() if n > 1]
+        if duplicates:
+            yield f"{where}: option ids used twice: {duplicates}"
+        if q.metric:
+            yield f"{where}: a choice question declares no metric"
+    elif q.kind == "number":
+        metric = kb.metrics.get(q.metric or "")
+        if metric is None:
+            yield f"{where}: unknown metric {q.metric!r}"
+        elif metric.derived:
+            yield f"{where}: metric '{q.metric}' is derived and cannot be asked"
+        if q.options:
+            yield f"{where}: a number question has no options"
+    else:
+        if q.options or q.metric:
+            yield f"{where}: a text question has no options and no metric"
+        if q.quick:
+            yield f"{where}: a text question cannot be part of the quick check"
+    yield from _condition_problems(kb, q.only_if, f"{where} only_if")
+    yield from _condition_problems(kb, q.quick_if, f"{where} quick_if")
+
+
+def _dimension_problems(kb: KnowledgeBase, d: Dimension) -> Iterator[str]:
+    where = f"dimension '{d.id}'"
+    if len(d.questions) < 4:
+        yield f"{where}: needs at least 4 questions, has {len(d.questions)}"
+    quick = sum(q.quick for q in d.questions)
+    if not 1 <= quick <= 2:
+        yield f"{where}: needs 1–2 quick questions, has {quick}"
+    action = kb.actions.get(d.grow_action)
+    if action is None or action.dimension != d.id:
+        yield f"{where}: grow_action '{d.grow_action}' is not one of its own actions"
+    for q in d.questions:
+        yield from _question_problems(kb, q)
+    for scale in d.scales:
+        yield from _scale_problems(kb, d, scale)
+    for rule in d.rules:
+        rwhere = f"rule '{rule.id}'"
+        yield from _condition_problems(kb, rule.when, rwhere)
+        for trap in rule.traps:
+            if trap not in kb.traps:
+                yield f"{rwhere}: unknown trap '{trap}'"
+        for action_id in rule.actions:
+            if action_id not in kb.actions:
+                yield f"{rwhere}: unknown action '{action_id}'"
+        if not rule.traps and not rule.actions and rule.finding is None:
+            yield f"{rwhere}: triggers no trap, recommends no action and has no finding"
+
+
+def _scale_problems(kb: KnowledgeBase, d: Dimension, scale) -> Iterator[str]:
+    where = f"dimension '{d.id}' scale '{scale.metric}'"
+    if scale.metric not in kb.metrics:
+        yield f"{where}: unknown metric"
+    xs = [x for x, _ in scale.points]
+    ps = [p for _, p in scale.points]
+    if any(b <= a for a, b in itertools.pairwise(xs)):
+        yield f"{where}: x values must strictly increase"
+    if any(b < a for a, b in itertools.pairwise(ps)):
+        yield f"{where}: points must never decrease (more of a good metric never scores lower)"
+    if any(not 0 <= p <= 100 for p in ps):
+        yield f"{where}: points must lie in 0–100"
+
+
+def _reachability(kb: KnowledgeBase) -> Iterator[str]:
+    rules = [r for d in kb.dimensions for r in d.rules]
+    triggered = {t for r in rules for t in r.traps}
+    recommended = {a for r in rules for a in r.actions}
+    for trap in kb.traps:
+        if trap not in triggered:
+            yield f"trap '{trap}': no rule triggers it, so no answer can"
+    for action in kb.actions:
+        if action not in recommended:
+            yield f"action '{action}': no rule recommends it"
+    asked = {q.metric for q in kb.questions.values() if q.metric}
+    derived = {m.id for m in kb.metrics.values() if m.derived and set(m.derived[:2]) <= asked}
+    obtainable = asked | derived
+    used = {leaf.metric for r in rules for leaf in leaves(r.when) if isinstance(leaf, MetricIs)}
+    used |= {s.metric for d in kb.dimensions for s in d.scales}
+    for metric in sorted(used - obtainable):
+        yield f"metric '{metric}': rules or scales use it but no question asks for it"
