@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,15 @@ def m001_core(db: Database) -> None:
         pk="user_id", foreign_keys=[("user_id", "users", "id")], not_null={"state", "updated"},
     )
     db["processed_updates"].create({"update_id": int, "seen": str}, pk="update_id")
+
+
+@migrations()
+def m002_telegram_prompts(db: Database) -> None:
+    """The message that shows a Telegram user's current question, so it can be edited in place."""
+    db["telegram_prompts"].create(
+        {"user_id": int, "chat_id": int, "message_id": int},
+        pk="user_id", foreign_keys=[("user_id", "users", "id")],
+    )
 
 
 def now() -> str:
@@ -197,6 +206,41 @@ class Store:
             "INSERT OR REPLACE INTO dimension_scores (assessment_id, dimension, score, band) VALUES (?, ?, ?, ?)",
             [(assessment_id, d.id, d.score, d.band) for d in report.dimensions],
         )
+
+    # -- Telegram --------------------------------------------------------------------------------
+
+    def prompt_message(self, user_id: int) -> tuple[int, int] | None:
+        """(chat id, message id) of the message showing this user's current question."""
+        row = self.db.execute("SELECT chat_id, message_id FROM telegram_prompts WHERE user_id = ?",
+                              [user_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_prompt_message(self, user_id: int, chat_id: int, message_id: int | None) -> None:
+        with self.db.atomic():
+            if message_id is None:
+                self.db.execute("DELETE FROM telegram_prompts WHERE user_id = ?", [user_id])
+            else:
+                self.db.execute("INSERT OR REPLACE INTO telegram_prompts (user_id, chat_id, message_id)"
+                                " VALUES (?, ?, ?)", [user_id, chat_id, message_id])
+
+    def forget(self, user_id: int) -> None:
+        """Delete everything stored about a user, in one transaction."""
+        with self.db.atomic():
+            assessments = "SELECT id FROM assessments WHERE user_id = ?"
+            self.db.execute(f"DELETE FROM answers WHERE assessment_id IN ({assessments})", [user_id])  # noqa: S608
+            self.db.execute(
+                f"DELETE FROM dimension_scores WHERE assessment_id IN ({assessments})", [user_id]  # noqa: S608
+            )
+            for table in ("assessments", "sessions", "telegram_prompts"):
+                self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])  # noqa: S608
+            self.db.execute("DELETE FROM companies WHERE owner_id = ?", [user_id])
+            self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+    def purge_updates(self, keep_days: int = 7) -> int:
+        """Forget processed update ids older than `keep_days`; returns how many were removed."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        with self.db.atomic():
+            return self.db.execute("DELETE FROM processed_updates WHERE seen < ?", [cutoff]).rowcount
 
     # -- reading back ---------------------------------------------------------------------------
 

@@ -105,12 +105,14 @@ class Conversation:
     def step(self, session: Session, event: Event) -> Step:
         """Apply one event to the session (mutated in place) and say what to show and store."""
         result = Step()
+        position = (session.stage, session.current, session.mode, len(session.asked))
         self.machine.add_model(session, initial=session.stage)
         try:
             self._dispatch(session, event, result)
         finally:
             self.machine.remove_model(session)
-        session.seq += 1
+        if position != (session.stage, session.current, session.mode, len(session.asked)) or result.recorded:
+            session.seq += 1  # the question moved on: buttons shown before now are stale
         return result
 
     def plan_for(self, session: Session) -> list[Question]:

@@ -37,7 +37,7 @@ class Session:
         self.asked = list(asked or [])  # questions answered or skipped, in order: the path `back` walks
         self.current = current  # the question waiting for an answer
         self.assessment_id = assessment_id  # the stored assessment this check writes to
-        self.seq = seq  # bumped at every step, so a button from an older question is recognised
+        self.seq = seq  # bumped whenever the question moves on, so a button from an older one is recognised
         self.version = version
 
     def to_dict(self) -> dict[str, Any]:

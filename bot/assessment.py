@@ -1,0 +1,140 @@
+"""The check itself on Telegram: /check, /assess, /cancel, /report, question buttons and typed answers."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot import callbacks
+from bot.context import current_user, deps
+from bot.delivery import deliver, reply_plain
+from bot.i18n import t
+from bot.onboarding import forget_answer, free_text, help_command
+from bot.prompts import describe_value
+from bot.telegram_views import Reply, line, menu_keyboard, question_text, report_replies
+from dialogs.conversation import Answer, Back, Cancel, Offer, Resume, Skip, Why
+from dialogs.machine import Stage
+
+NAV_EVENTS = {"back": Back, "skip": Skip, "why": Why, "cancel": Cancel}
+
+
+async def _begin_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, mode: str) -> None:
+    """Start a check of this mode; an unfinished one of the same mode continues, another mode is offered."""
+    user = current_user(update, context)
+    advisor = deps(context).advisor
+    session = advisor.store.load_session(user.id)
+    if session.has_open_check and session.mode == mode:
+        session, step = advisor.handle(user.id, Resume(), update.update_id)
+    elif session.has_open_check:
+        session, step = advisor.handle(user.id, Offer(), update.update_id)
+    else:
+        session, step = advisor.begin(user.id, mode, update_id=update.update_id)
+    await deliver(update, context, user, session, step)
+
+
+async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/check: the quick check, one or two questions per dimension."""
+    await _begin_or_resume(update, context, "quick")
+
+
+async def assess(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/assess: the full assessment."""
+    await _begin_or_resume(update, context, "full")
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancel: pause the check; every answer stays."""
+    user = current_user(update, context)
+    session, step = deps(context).advisor.handle(user.id, Cancel(), update.update_id)
+    await deliver(update, context, user, session, step)
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/report: the latest finished report, as text."""
+    user = current_user(update, context)
+    d = deps(context)
+    latest = d.advisor.latest_report(user.id)
+    if latest is None:
+        await reply_plain(update, context, user, Reply(line(user.locale, "tg.no_report"), menu_keyboard(user.locale)))
+        return
+    for reply in report_replies(d.kb, latest, user.locale):
+        await reply_plain(update, context, user, reply)
+
+
+async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text while a question waits is its answer; any other text gets a pointer."""
+    user = current_user(update, context)
+    advisor = deps(context).advisor
+    if advisor.store.load_session(user.id).stage != Stage.ASKING:
+        await free_text(update, context)
+        return
+    session, step = advisor.handle(user.id, Answer(update.effective_message.text or ""), update.update_id)
+    await deliver(update, context, user, session, step)
+
+
+async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    button = callbacks.unpack(update.callback_query.data)
+    choice = button.args[0] if button else ""
+    if choice in ("forget", "keep"):
+        await forget_answer(update, context, confirmed=choice == "forget")
+        return
+    await update.callback_query.answer()
+    if choice == "resume":
+        user = current_user(update, context)
+        session, step = deps(context).advisor.handle(user.id, Resume(), update.update_id)
+        await deliver(update, context, user, session, step)
+    elif choice in ("quick", "full"):
+        user = current_user(update, context)
+        session, step = deps(context).advisor.begin(user.id, choice, update_id=update.update_id)
+        await deliver(update, context, user, session, step)
+
+
+async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An option or back / skip / why / pause, accepted only from the question now waiting."""
+    query = update.callback_query
+    user = current_user(update, context)
+    advisor = deps(context).advisor
+    button = callbacks.unpack(query.data)
+    session = advisor.store.load_session(user.id)
+    stamp = callbacks.question_stamp(session.assessment_id, session.seq)
+    if button is None or session.stage != Stage.ASKING or button.args[:2] != stamp:
+        await query.answer(t(user.locale, "tg.stale_button"))
+        return
+    await query.answer()
+    shown = advisor.conversation.ask_output(session)
+    question = advisor.kb.questions[shown.question]
+    event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why)()
+    session, step = advisor.handle(user.id, event, update.update_id)
+    answered = None
+    if question.id in step.recorded:
+        value = describe_value(advisor.kb, question, step.recorded[question.id], user.locale)
+        answered = question_text(advisor.kb, shown, user.locale, answered=value)
+    await deliver(update, context, user, session, step, answered=answered)
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button we no longer understand is still answered, so the user's spinner stops."""
+    user = current_user(update, context)
+    await update.callback_query.answer(t(user.locale, "tg.unknown_button"))
+
+
+def handlers() -> list:
+    prefix = callbacks.SEPARATOR
+    return [
+        CommandHandler("check", check),
+        CommandHandler("assess", assess),
+        CommandHandler("cancel", cancel),
+        CommandHandler("report", report),
+        CallbackQueryHandler(on_menu_button, pattern=rf"^{callbacks.MENU}{prefix}"),
+        CallbackQueryHandler(on_question_button, pattern=rf"^({callbacks.ANSWER}|{callbacks.NAV}){prefix}"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer),
+    ]
+
+
+def fallback_handlers() -> list:
+    """Last in line: unknown buttons, unknown commands, and photos or stickers sent as an answer."""
+    return [
+        CallbackQueryHandler(on_unknown_button),
+        MessageHandler(filters.COMMAND, help_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, typed_answer),
+    ]

@@ -1,0 +1,42 @@
+"""What every Telegram handler needs: the advisor, the store, the knowledge base, and who is talking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.advisor import Advisor
+from bot.i18n import normalize_locale
+from bot.storage import Store, User
+from knowledge.model import KnowledgeBase
+
+CHANNEL = "telegram"
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    advisor: Advisor
+
+    @property
+    def store(self) -> Store:
+        return self.advisor.store
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.advisor.kb
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    return context.application.bot_data["deps"]
+
+
+def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:
+    """The stored user behind this update, created on first contact in their Telegram language."""
+    tg_user = update.effective_user
+    store = deps(context).store
+    user = store.user(CHANNEL, str(tg_user.id), normalize_locale(tg_user.language_code))
+    if not user.active:  # they wrote to us again, so they unblocked the bot
+        store.set_active(user.id, True)
+    return user

@@ -1,0 +1,40 @@
+"""`sme-advisor run`: the Telegram bot, by long polling or, when WEBHOOK_URL is set, by webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from telegram import Update
+
+from bot.advisor import Advisor
+from bot.app import build_application
+from bot.i18n import t
+from bot.logs import configure_logging
+from bot.settings import Settings
+from bot.storage import Store
+from bot.webhook import serve_webhook
+from knowledge.loader import get_knowledge
+
+log = logging.getLogger(__name__)
+
+
+def run_telegram(settings: Settings) -> int:
+    """Run the bot until it is stopped; without a token, say how to get one and exit 1."""
+    if not settings.token:
+        print(t(settings.locale, "cli.no_token"), file=sys.stderr)
+        return 1
+    configure_logging(settings.log_level, [settings.token.reveal(), settings.webhook_secret.reveal()])
+    store = Store(settings.db_path)
+    store.purge_updates()
+    application = build_application(settings, Advisor(store, get_knowledge()))
+    try:
+        if settings.webhook_url:
+            asyncio.run(serve_webhook(application, settings))
+        else:
+            log.info("starting long polling against %s", settings.api_url)
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,131 @@
+"""Conversation outputs as Telegram messages: HTML text from the templates and inline keyboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.i18n import t
+from bot.prompts import ask_view, insight_view, reask_view
+from bot.render import render
+from bot.report_view import build_report_view
+from dialogs.outputs import Ask, Insight, Menu, Notice, Output, Paused, Reask, ReportReady, WhyWeAsk
+from dialogs.session import Session
+from knowledge.model import KnowledgeBase
+from knowledge.scoring import Report
+
+MESSAGE_LIMIT = 4096
+SAFE_LIMIT = 4000  # leave room: Telegram counts after entity parsing, we count the HTML
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str  # HTML
+    keyboard: InlineKeyboardMarkup | None = None
+    question: bool = False  # a question message: the next answer edits it in place
+
+
+def line(locale: str, *keys: str, **values: object) -> str:
+    """Catalog sentences, escaped for HTML parse mode."""
+    return render("line.tg.j2", locale, lines=[t(locale, key, **values) for key in keys])
+
+
+def menu_keyboard(locale: str, resumable: bool = False) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(t(locale, "buttons.quick"), callback_data=callbacks.pack(callbacks.MENU, "quick"))],
+            [InlineKeyboardButton(t(locale, "buttons.full"), callback_data=callbacks.pack(callbacks.MENU, "full"))]]
+    if resumable:
+        rows.insert(0, [InlineKeyboardButton(t(locale, "buttons.resume"),
+                                             callback_data=callbacks.pack(callbacks.MENU, "resume"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def question_keyboard(kb: KnowledgeBase, session: Session, locale: str, can_go_back: bool) -> InlineKeyboardMarkup:
+    """One button per option, then back / skip / why / pause, all stamped with this question's step."""
+    stamp = callbacks.question_stamp(session.assessment_id, session.seq)
+    question = kb.questions[session.current or ""]
+    rows = [[InlineKeyboardButton(f"{n}. {o.label(locale)}",
+                                  callback_data=callbacks.pack(callbacks.ANSWER, *stamp, o.id))]
+            for n, o in enumerate(question.options, start=1)]
+    nav = [action for action in callbacks.NAV_ACTIONS if action != "back" or can_go_back]
+    rows.append([InlineKeyboardButton(t(locale, f"buttons.{a}"), callback_data=callbacks.pack(callbacks.NAV, *stamp, a))
+                 for a in nav])
+    return InlineKeyboardMarkup(rows)
+
+
+def question_text(kb: KnowledgeBase, ask: Ask, locale: str, why: str = "", answered: str = "") -> str:
+    return render("ask.tg.j2", locale, v=ask_view(kb, ask, locale), why=why, answered=answered)
+
+
+def split_message(text: str, limit: int = SAFE_LIMIT) -> list[str]:
+    """Chunks below the limit, cut at blank lines (paragraphs), then at lines if a paragraph is too long."""
+    chunks: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        pieces = [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
+        for piece in pieces:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _split_lines(paragraph: str, limit: int) -> list[str]:
+    pieces, current = [], ""
+    for text_line in paragraph.split("\n"):
+        while len(text_line) > limit:  # a single monstrous line: cut it hard
+            pieces.append(text_line[:limit])
+            text_line = text_line[limit:]
+        candidate = f"{current}\n{text_line}" if current else text_line
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            pieces.append(current)
+            current = text_line
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def report_replies(kb: KnowledgeBase, report: Report, locale: str) -> list[Reply]:
+    """The report in as many messages as it needs; the last one offers the next check."""
+    text = render("report.tg.j2", locale, r=build_report_view(kb, report, locale))
+    chunks = split_message(text)
+    return [Reply(chunk, menu_keyboard(locale) if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)]
+
+
+def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, locale: str) -> list[Reply]:
+    """Every output of a step as the messages to send, in order."""
+    replies: list[Reply] = []
+    for output in outputs:
+        if isinstance(output, Ask):
+            keyboard = question_keyboard(kb, session, locale, output.can_go_back)
+            replies.append(Reply(question_text(kb, output, locale), keyboard, question=True))
+        elif isinstance(output, Reask):
+            keyboard = question_keyboard(kb, session, locale, bool(session.asked))
+            replies.append(Reply(render("reask.tg.j2", locale, v=reask_view(kb, output, locale)), keyboard,
+                                 question=True))
+        elif isinstance(output, Insight):
+            replies.append(Reply(render("insight.tg.j2", locale, v=insight_view(kb, output, locale))))
+        elif isinstance(output, ReportReady):
+            replies.append(Reply(line(locale, "conv.report_ready")))
+            replies.extend(report_replies(kb, output.report, locale))
+        elif isinstance(output, Menu):
+            replies.append(Reply(render("welcome.tg.j2", locale), menu_keyboard(locale, output.open_check is not None)))
+        elif isinstance(output, Paused):
+            answered = output.open_check[1] if output.open_check else 0
+            key = "conv.paused" if output.open_check else "conv.paused_nothing"
+            keyboard = menu_keyboard(locale, output.open_check is not None)
+            replies.append(Reply(line(locale, key, answered=answered), keyboard))
+        elif isinstance(output, Notice):
+            replies.append(Reply(line(locale, f"notices.{output.key}")))
+        elif isinstance(output, WhyWeAsk):
+            why = kb.questions[output.question].why(locale)
+            replies.append(Reply(line(locale, "conv.why", why=why)))
+    return replies
