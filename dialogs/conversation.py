@@ -111,6 +111,7 @@ class Conversation:
             self._dispatch(session, event, result)
         finally:
             self.machine.remove_model(session)
+            session.unbind()
         if position != (session.stage, session.current, session.mode, len(session.asked)) or result.recorded:
             session.seq += 1  # the question moved on: buttons shown before now are stale
         return result
@@ -181,7 +182,7 @@ class Conversation:
         if s.stage == Stage.ASKING:
             result.outputs.append(self.ask_output(s, note="resumed"))
             return
-        if not s.trigger("resume"):
+        if not s.may_trigger("resume") or not s.trigger("resume"):
             result.outputs.append(Notice("nothing_to_resume"))
             return
         result.outputs.append(self.ask_output(s, note="resumed"))

@@ -31,7 +31,7 @@ TRANSITIONS: list[dict] = [
     {"trigger": "proceed", "source": S.INSIGHT, "dest": S.ASKING},
     {"trigger": "back", "source": S.ASKING, "dest": S.ASKING, "conditions": "can_go_back"},
     {"trigger": "cancel", "source": [S.ASKING, S.CHOOSING], "dest": S.IDLE},
-    {"trigger": "resume", "source": [S.IDLE, S.CHOOSING, S.REPORT], "dest": S.ASKING, "conditions": "has_open_check"},
+    {"trigger": "resume", "source": [S.IDLE, S.CHOOSING], "dest": S.ASKING, "conditions": "has_open_check"},
 ]
 
 

@@ -7,6 +7,9 @@ from typing import Any
 from dialogs.machine import Stage
 
 SESSION_VERSION = 1
+DATA_FIELDS = frozenset(
+    ("stage", "mode", "focus", "answers", "carried", "asked", "current", "assessment_id", "seq", "version")
+)
 MODES = ("quick", "full", "recheck")
 
 
@@ -40,6 +43,11 @@ class Session:
         self.seq = seq  # bumped whenever the question moves on, so a button from an older one is recognised
         self.version = version
 
+    def unbind(self) -> None:
+        """Drop the trigger methods transitions bound while attached, leaving only the data."""
+        for name in [n for n in vars(self) if n not in DATA_FIELDS]:
+            delattr(self, name)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": self.version,
@@ -57,8 +65,7 @@ class Session:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Session:
         """Rebuild a saved session; unknown keys from a newer version are ignored."""
-        known = ("stage", "mode", "focus", "answers", "carried", "asked", "current", "assessment_id", "seq")
-        return cls(**{k: data[k] for k in known if k in data}, version=data.get("version", SESSION_VERSION))
+        return cls(**{k: data[k] for k in DATA_FIELDS if k in data})
 
     @property
     def has_open_check(self) -> bool:
