@@ -111,7 +111,6 @@ class Conversation:
             self._dispatch(session, event, result)
         finally:
             self.machine.remove_model(session)
-            session.unbind()
         if position != (session.stage, session.current, session.mode, len(session.asked)) or result.recorded:
             session.seq += 1  # the question moved on: buttons shown before now are stale
         return result
@@ -131,11 +130,15 @@ class Conversation:
         return Ask(question.id, progress(questions, question), session.answers.get(question.id), note,
                    can_go_back=bool(session.asked))
 
+    def _fire(self, session: Session, trigger: str, *args: Any) -> bool:
+        """Fire a trigger through the machine; nothing is bound onto the session (see machine())."""
+        return self.machine.events[trigger].trigger(session, *args)
+
     # -- dispatch -------------------------------------------------------------------------------
 
     def _dispatch(self, s: Session, event: Event, result: Step) -> None:
         if isinstance(event, Offer):
-            s.trigger("offer")
+            self._fire(s, "offer")
             result.outputs.append(Menu(open_check=self._open_summary(s)))
         elif isinstance(event, Begin):
             self._begin(s, event, result)
@@ -161,9 +164,9 @@ class Conversation:
         return (s.mode or "full", len(s.asked), len(self.plan_for(s)))
 
     def _begin(self, s: Session, event: Begin, result: Step) -> None:
-        s.trigger("begin")
+        self._fire(s, "begin")
         s.mode, s.focus = event.mode, event.focus
-        s.answers, s.asked, s.assessment_id = {}, [], None
+        s.answers, s.asked = {}, []  # assessment_id stays until storage replaces it, abandoning the old check
         s.carried = {k: v for k, v in event.carried.items() if self.kb.questions.get(k)
                      and self.kb.questions[k].dimension != event.focus} if event.mode == "recheck" else {}
         questions = self.plan_for(s)
@@ -175,14 +178,14 @@ class Conversation:
         if s.stage not in (Stage.ASKING, Stage.CHOOSING):
             result.outputs.append(Notice("nothing_to_cancel"))
             return
-        s.trigger("cancel")
+        self._fire(s, "cancel")
         result.outputs.append(Paused(self._open_summary(s)))
 
     def _resume(self, s: Session, result: Step) -> None:
         if s.stage == Stage.ASKING:
             result.outputs.append(self.ask_output(s, note="resumed"))
             return
-        if not s.may_trigger("resume") or not s.trigger("resume"):
+        if s.stage not in (Stage.IDLE, Stage.CHOOSING) or not self._fire(s, "resume"):
             result.outputs.append(Notice("nothing_to_resume"))
             return
         result.outputs.append(self.ask_output(s, note="resumed"))
@@ -210,11 +213,11 @@ class Conversation:
         s.asked.append(question.id)
         following = self._next_question(s)
         done_dimension = following is None or following.dimension != question.dimension
-        s.trigger("advance", Facts(dimension_done=done_dimension))
+        self._fire(s, "advance", Facts(dimension_done=done_dimension))
         if s.stage == Stage.INSIGHT:
             result.outputs.append(self._insight(s, question.dimension))
             s.current = following.id if following else None
-            s.trigger("proceed", Facts(plan_done=following is None))
+            self._fire(s, "proceed", Facts(plan_done=following is None))
         else:
             s.current = following.id if following else None
         if s.stage == Stage.REPORT:
@@ -227,7 +230,7 @@ class Conversation:
         return next((q for q in self.plan_for(s) if q.id not in s.asked), None)
 
     def _back(self, s: Session, result: Step) -> None:
-        if not s.trigger("back", Facts(can_go_back=bool(s.asked))):
+        if not self._fire(s, "back", Facts(can_go_back=bool(s.asked))):
             result.outputs.append(Notice("first_question"))
             result.outputs.append(self.ask_output(s))
             return

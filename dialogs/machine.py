@@ -6,6 +6,7 @@ Stage names are persisted in the sessions table: renaming one is a schema change
 from __future__ import annotations
 
 import functools
+import logging
 from enum import StrEnum
 
 from transitions import Machine
@@ -35,9 +36,17 @@ TRANSITIONS: list[dict] = [
 ]
 
 
+class _QuietBinding(logging.Filter):
+    """transitions warns at every add_model that it bound nothing; with model_override that is the point."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Skip binding of")
+
+
 @functools.cache
 def machine() -> Machine:
     """The one machine every session is attached to for a single step; never one per user."""
+    logging.getLogger("transitions.core").addFilter(_QuietBinding())
     return Machine(
         model=None,
         states=Stage,
@@ -46,6 +55,9 @@ def machine() -> Machine:
         auto_transitions=False,
         model_attribute="stage",
         ignore_invalid_triggers=False,
+        # Bind nothing onto the models: triggers are fired through machine.events, so an attached
+        # session costs no more memory than its data (transitions would add ~20 partials per model).
+        model_override=True,
     )
 
 

@@ -14,10 +14,7 @@ MODES = ("quick", "full", "recheck")
 
 
 class Session:
-    """The model the shared machine moves; attached for one step, then saved as JSON.
-
-    No __slots__: transitions binds its trigger methods onto the model while it is attached.
-    """
+    """The model the shared machine moves; attached for one step, then saved as JSON."""
 
     def __init__(
         self,
@@ -42,11 +39,6 @@ class Session:
         self.assessment_id = assessment_id  # the stored assessment this check writes to
         self.seq = seq  # bumped whenever the question moves on, so a button from an older one is recognised
         self.version = version
-
-    def unbind(self) -> None:
-        """Drop the trigger methods transitions bound while attached, leaving only the data."""
-        for name in [n for n in vars(self) if n not in DATA_FIELDS]:
-            delattr(self, name)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,9 +73,6 @@ class Session:
 
     def can_go_back(self, facts: Any) -> bool:
         return facts.can_go_back
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Session) and other.to_dict() == self.to_dict()
 
     def __repr__(self) -> str:
         return f"Session(stage={self.stage!s}, mode={self.mode}, current={self.current}, answers={len(self.answers)})"

@@ -32,6 +32,7 @@ from knowledge.model import (
     Text,
     Trap,
 )
+from knowledge.typography import fullwidth_punctuation
 from knowledge.validation import validate
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -70,7 +71,7 @@ class _Reader:
             if not isinstance(item, str) or not item.strip():
                 self.problem(where, f"'{key}' has no {locale} text")
             texts[locale] = str(item or "").strip()
-        return Text(**texts)
+        return Text(zh=fullwidth_punctuation(texts["zh"]), en=texts["en"])
 
     def ident(self, raw: dict, where: str, key: str = "id") -> str:
         value = raw.get(key)
