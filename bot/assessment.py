@@ -89,6 +89,18 @@ async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await deliver(update, context, user, session, step)
 
 
+async def on_recheck_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Re-check one dimension; the other seven keep the answers of the last report."""
+    await update.callback_query.answer()
+    user = current_user(update, context)
+    button = callbacks.unpack(update.callback_query.data)
+    d = deps(context)
+    if button is None or button.args[0] not in d.kb.dimension_by_id:
+        return
+    session, step = d.advisor.begin(user.id, "recheck", button.args[0], update_id=update.update_id)
+    await deliver(update, context, user, session, step)
+
+
 async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An option or back / skip / why / pause, accepted only from the question now waiting."""
     query = update.callback_query
@@ -126,6 +138,7 @@ def handlers() -> list:
         CommandHandler("cancel", cancel),
         CommandHandler("report", report),
         CallbackQueryHandler(on_menu_button, pattern=rf"^{callbacks.MENU}{prefix}"),
+        CallbackQueryHandler(on_recheck_button, pattern=rf"^{callbacks.RECHECK}{prefix}"),
         CallbackQueryHandler(on_question_button, pattern=rf"^({callbacks.ANSWER}|{callbacks.NAV}){prefix}"),
         MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer),
     ]

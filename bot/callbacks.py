@@ -15,6 +15,7 @@ MENU = "m"  # m:quick | m:full | m:resume
 ANSWER = "a"  # a:<assessment>:<seq>:<option>
 NAV = "n"  # n:<assessment>:<seq>:<back|skip|why|cancel>
 LANGUAGE = "l"  # l:<zh|en>
+RECHECK = "r"  # r:<dimension id>
 NAV_ACTIONS = ("back", "skip", "why", "cancel")
 
 
@@ -37,7 +38,7 @@ def unpack(data: str | None) -> Button | None:
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     kind, *args = data.split(SEPARATOR)
-    expected = {MENU: 1, ANSWER: 3, NAV: 3, LANGUAGE: 1}.get(kind)
+    expected = {MENU: 1, ANSWER: 3, NAV: 3, LANGUAGE: 1, RECHECK: 1}.get(kind)
     if expected is None or len(args) != expected:
         return None
     return Button(kind, tuple(args))

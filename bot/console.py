@@ -97,7 +97,24 @@ class ConsoleChannel:
                 _, step = self.advisor.handle(self.user_id, Resume())
                 self.show(step.outputs)
                 return True
+            if word == "3" and again:
+                return self.recheck()
             self.say(t(self.locale, "console.unknown_choice"))
+
+    def recheck(self) -> bool:
+        """Pick a dimension by number and re-check it; the others keep the last report's answers."""
+        for n, dimension in enumerate(self.kb.dimensions, start=1):
+            self.say(f"  {n}. {dimension.title(self.locale)}")
+        while True:
+            line = self.read(t(self.locale, "console.pick_dimension"))
+            if line is None or line.strip().lower() in self.keywords["quit"]:
+                return False
+            if line.strip().isdigit() and 1 <= int(line) <= len(self.kb.dimensions):
+                focus = self.kb.dimensions[int(line) - 1].id
+                _, step = self.advisor.begin(self.user_id, "recheck", focus)
+                self.show(step.outputs)
+                return True
+            self.say(t(self.locale, "console.unknown_dimension", count=len(self.kb.dimensions)))
 
     def run(self) -> int:
         self.say(t(self.locale, "console.title"))

@@ -93,11 +93,25 @@ def _split_lines(paragraph: str, limit: int) -> list[str]:
     return pieces
 
 
+RECHECK_OFFERS = 3
+
+
+def after_report_keyboard(kb: KnowledgeBase, report: Report, locale: str) -> InlineKeyboardMarkup:
+    """Re-check the weakest dimensions (at most three that are not long boards), or take a new check."""
+    weakest = sorted((d for d in report.dimensions if d.band in ("fatal", "weak", "fair")), key=lambda d: d.score)
+    rows = [[InlineKeyboardButton(t(locale, "buttons.recheck", title=kb.dimension(d.id).title(locale)),
+                                  callback_data=callbacks.pack(callbacks.RECHECK, d.id))]
+            for d in weakest[:RECHECK_OFFERS]]
+    return InlineKeyboardMarkup([*rows, *menu_keyboard(locale).inline_keyboard])
+
+
 def report_replies(kb: KnowledgeBase, report: Report, locale: str) -> list[Reply]:
-    """The report in as many messages as it needs; the last one offers the next check."""
+    """The report in as many messages as it needs; the last one offers re-checks and the next check."""
     text = render("report.tg.j2", locale, r=build_report_view(kb, report, locale))
     chunks = split_message(text)
-    return [Reply(chunk, menu_keyboard(locale) if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)]
+    last = len(chunks) - 1
+    return [Reply(chunk, after_report_keyboard(kb, report, locale) if i == last else None)
+            for i, chunk in enumerate(chunks)]
 
 
 def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, locale: str) -> list[Reply]:
