@@ -38,7 +38,7 @@ def normalize_locale(value: str | None) -> str:
     return "zh" if value.lower().startswith("zh") else "en"
 
 
-def t(locale: str, key: str, **values: Any) -> str:
+def t(locale: str, key: str, /, **values: Any) -> str:
     """The string `key` in `locale`, with `{placeholders}` filled; KeyError for a key that does not exist."""
     text = catalog(locale if locale in LOCALES else DEFAULT_LOCALE)[key]
     return text.format(**values) if values else text

@@ -26,8 +26,9 @@ class InputError(Exception):
     """A bad answers file, with the one line to show for it."""
 
 
-def kb_check(locale: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def kb_check(locale: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """0 and a summary for a valid knowledge base; 1 and every problem otherwise."""
+    out, err = out or sys.stdout, err or sys.stderr
     try:
         kb = load_knowledge()
     except KnowledgeError as error:
@@ -55,7 +56,8 @@ def questions_json(kb: KnowledgeBase, locale: str) -> dict[str, Any]:
     ]}
 
 
-def kb_questions(locale: str, fmt: str, out: TextIO = sys.stdout) -> int:
+def kb_questions(locale: str, fmt: str, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     kb = get_knowledge()
     data = questions_json(kb, locale)
     if fmt == "json":
@@ -109,8 +111,9 @@ def validate_answers(kb: KnowledgeBase, raw: dict[str, Any], locale: str) -> dic
     return answers
 
 
-def assess_file(path: Path, fmt: str, locale: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def assess_file(path: Path, fmt: str, locale: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Score an answers file and print the report as text, JSON or a self-contained HTML page."""
+    out, err = out or sys.stdout, err or sys.stderr
     kb = get_knowledge()
     try:
         answers = validate_answers(kb, read_answers_file(path, locale), locale)

@@ -74,6 +74,7 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
             {"label": kb.metrics[m].label(locale), "value": metric_value(kb.metrics[m].unit, v, locale)}
             for m, v in report.metrics.items()
         ],
+        "notes": [{"question": kb.questions[q].text(locale), "text": text} for q, text in report.notes],
         "formula": kb.summary.formula(locale),
         "focus_advice": kb.summary.focus(locale),
     }

@@ -34,11 +34,12 @@ def report_to_dict(kb: KnowledgeBase, report: Report, locale: str = "zh") -> dic
             {"id": a, "title": kb.actions[a].title(locale), "dimension": kb.actions[a].dimension}
             for a in report.focus_actions
         ],
-        "metrics": {k: round(v, 2) for k, v in sorted(report.metrics.items())},
+        "metrics": {k: int(v) if kb.metrics[k].integer else round(v, 2) for k, v in sorted(report.metrics.items())},
         "contradictions": [
             {"dimension": c.dimension, "question": c.question, "option": c.option, "rule": c.rule}
             for c in report.contradictions
         ],
         "answered": report.answered,
+        "notes": [{"question": q, "text": text} for q, text in report.notes],
         "locale": locale,
     }

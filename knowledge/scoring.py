@@ -82,6 +82,7 @@ class Report:
     metrics: Mapping[str, float]
     contradictions: tuple[Contradiction, ...]
     answered: int
+    notes: tuple[tuple[str, str], ...] = ()  # (question id, the owner's own words) for text questions
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -115,7 +116,7 @@ def interpolate(points: tuple[tuple[float, float], ...], x: float) -> float:
 def _base_score(d: Dimension, answers: Mapping[str, Any], metrics: Mapping[str, float]) -> float | None:
     items = []
     for q in d.questions:
-        if q.kind == "choice" and q.id in answers:
+        if q.kind == "choice" and q.id in answers and q.only_if is None:  # a follow-up refines the advice only
             option = q.option(answers[q.id])
             if option is not None:
                 items.append(option.points)
@@ -145,8 +146,10 @@ def score_dimension(
 
 
 def geometric_mean(scores: list[int]) -> float:
-    """The article's product of factors, as a geometric mean (a zero counts as 1 to stay defined)."""
-    return math.exp(sum(math.log(max(s, 1)) for s in scores) / len(scores))
+    """The article's product of factors, as a geometric mean: one zero makes the whole zero."""
+    if min(scores) <= 0:
+        return 0.0
+    return math.exp(sum(math.log(s) for s in scores) / len(scores))
 
 
 def _strengths(kb: KnowledgeBase, results: tuple[DimensionResult, ...]) -> tuple[str, ...]:
@@ -205,6 +208,8 @@ def assess(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Report:
     """The full verdict for a set of answers."""
     answers = {k: v for k, v in answers.items() if k in kb.questions and v is not None}
     metrics = compute_metrics(kb, answers)
+    answers = {k: v for k, v in answers.items()  # a follow-up's answer counts only while its condition holds
+               if kb.questions[k].only_if is None or kb.questions[k].only_if.holds(answers, metrics)}
     results = tuple(score_dimension(kb, d, answers, metrics) for d in kb.dimensions)
     scored = [r.score for r in results if r.score is not None]
     fatal = tuple(r.id for r in results if r.band == "fatal")
@@ -224,5 +229,6 @@ def assess(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Report:
         metrics=metrics,
         contradictions=_contradictions(kb, answers, metrics),
         answered=len(answers),
+        notes=tuple((q, str(v)) for q, v in answers.items() if kb.questions[q].kind == "text"),
     )
 
