@@ -20,8 +20,9 @@ from telegram.request import BaseRequest
 
 from bot import assessment, onboarding
 from bot.advisor import Advisor
-from bot.context import Deps, deps
-from bot.i18n import LOCALES, normalize_locale, t
+from bot.context import Deps, current_user, deps
+from bot.i18n import LOCALES, t, telegram_locale
+from bot.logs import protect_secrets
 from bot.settings import Settings
 from bot.telegram_send import UserBlockedBot, send
 from bot.telegram_views import Reply
@@ -43,6 +44,15 @@ async def _mark_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     deps(context).store.mark_update(update.update_id)
 
 
+def _stored_locale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language the user chose, or their Telegram language; never fails."""
+    tg_user = update.effective_user
+    try:
+        return current_user(update, context).locale
+    except Exception:
+        return telegram_locale(getattr(tg_user, "language_code", None))
+
+
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with context (never the token) and tell the user something useful in their language."""
     error = context.error
@@ -55,7 +65,7 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
               exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    locale = normalize_locale(getattr(update.effective_user, "language_code", None))
+    locale = _stored_locale(update, context)
     if update.callback_query is not None:
         with contextlib.suppress(Exception):  # already answered, or too old: nothing more to do
             await update.callback_query.answer()
@@ -76,6 +86,7 @@ async def _register_commands(application: Application) -> None:
 def build_application(settings: Settings, advisor: Advisor, request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None) -> Application:
     """The bot, wired: handlers in order, the rate limiter with retries, the error handler."""
+    protect_secrets(settings.token.reveal(), settings.webhook_secret.reveal())  # before PTB logs its URLs
     builder = (
         ApplicationBuilder()
         .token(settings.token.reveal())

@@ -55,7 +55,9 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     latest = d.advisor.latest_report(user.id)
     if latest is None:
-        await reply_plain(update, context, user, Reply(line(user.locale, "tg.no_report"), menu_keyboard(user.locale)))
+        resumable = d.store.load_session(user.id).has_open_check
+        await reply_plain(update, context, user, Reply(line(user.locale, "tg.no_report"),
+                                                       menu_keyboard(user.locale, resumable)))
         return
     for reply in report_replies(d.kb, latest, user.locale):
         await reply_plain(update, context, user, reply)
@@ -68,8 +70,9 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if advisor.store.load_session(user.id).stage != Stage.ASKING:
         await free_text(update, context)
         return
+    shown = advisor.conversation.ask_output(advisor.store.load_session(user.id))
     session, step = advisor.handle(user.id, Answer(update.effective_message.text or ""), update.update_id)
-    await deliver(update, context, user, session, step)
+    await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
 
 
 async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -114,14 +117,18 @@ async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     await query.answer()
     shown = advisor.conversation.ask_output(session)
-    question = advisor.kb.questions[shown.question]
     event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why)()
     session, step = advisor.handle(user.id, event, update.update_id)
-    answered = None
-    if question.id in step.recorded:
-        value = describe_value(advisor.kb, question, step.recorded[question.id], user.locale)
-        answered = question_text(advisor.kb, shown, user.locale, answered=value)
-    await deliver(update, context, user, session, step, answered=answered)
+    await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
+
+
+def _answered_text(advisor, shown, step, locale: str) -> str | None:
+    """The question as it was shown, now with ✓ and the answer it got; None when it got none."""
+    question = advisor.kb.questions[shown.question]
+    if question.id not in step.recorded:
+        return None
+    value = describe_value(advisor.kb, question, step.recorded[question.id], locale)
+    return question_text(advisor.kb, shown, locale, answered=value)
 
 
 async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -140,7 +147,7 @@ def handlers() -> list:
         CallbackQueryHandler(on_menu_button, pattern=rf"^{callbacks.MENU}{prefix}"),
         CallbackQueryHandler(on_recheck_button, pattern=rf"^{callbacks.RECHECK}{prefix}"),
         CallbackQueryHandler(on_question_button, pattern=rf"^({callbacks.ANSWER}|{callbacks.NAV}){prefix}"),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, typed_answer),
     ]
 
 
@@ -149,5 +156,6 @@ def fallback_handlers() -> list:
     return [
         CallbackQueryHandler(on_unknown_button),
         MessageHandler(filters.COMMAND, help_command),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, typed_answer),
+        # an edited message is never an answer: the question it answered has moved on
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, typed_answer),
     ]

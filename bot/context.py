@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.advisor import Advisor
-from bot.i18n import normalize_locale
+from bot.i18n import telegram_locale
 from bot.storage import Store, User
 from knowledge.model import KnowledgeBase
 
@@ -36,7 +36,7 @@ def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:
     """The stored user behind this update, created on first contact in their Telegram language."""
     tg_user = update.effective_user
     store = deps(context).store
-    user = store.user(CHANNEL, str(tg_user.id), normalize_locale(tg_user.language_code))
+    user = store.user(CHANNEL, str(tg_user.id), telegram_locale(tg_user.language_code))
     if not user.active:  # they wrote to us again, so they unblocked the bot
         store.set_active(user.id, True)
     return user

@@ -49,14 +49,14 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
 async def _close_previous_question(context, user: User, tapped: Message | None, answered: str | None) -> None:
     """The question just left behind keeps its text but loses its buttons; a tapped one shows the answer."""
     store = deps(context).store
-    if tapped is not None and answered is not None:
-        await edit_or_send(context.bot, tapped.chat_id, tapped.message_id, Reply(answered))
-        return
     previous = store.prompt_message(user.id)
-    if previous is not None:
-        await drop_keyboard(context.bot, *previous)
-    elif tapped is not None:
-        await drop_keyboard(context.bot, tapped.chat_id, tapped.message_id)
+    target = (tapped.chat_id, tapped.message_id) if tapped is not None else previous
+    if target is None:
+        return
+    if answered is not None:
+        await edit_or_send(context.bot, *target, Reply(answered))
+    else:
+        await drop_keyboard(context.bot, *target)
 
 
 async def _add_why(context, tapped: Message, why: str, locale: str) -> None:

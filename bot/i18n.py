@@ -38,6 +38,11 @@ def normalize_locale(value: str | None) -> str:
     return "zh" if value.lower().startswith("zh") else "en"
 
 
+def telegram_locale(language_code: str | None) -> str:
+    """A Telegram user's language: zh for any Chinese variant, en for anything else, unknown included."""
+    return "zh" if (language_code or "").lower().startswith("zh") else "en"
+
+
 def t(locale: str, key: str, /, **values: Any) -> str:
     """The string `key` in `locale`, with `{placeholders}` filled; KeyError for a key that does not exist."""
     text = catalog(locale if locale in LOCALES else DEFAULT_LOCALE)[key]

@@ -7,11 +7,12 @@ import logging
 import sys
 
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 
 from bot.advisor import Advisor
 from bot.app import build_application
 from bot.i18n import t
-from bot.logs import configure_logging
+from bot.logs import configure_logging, scrub
 from bot.settings import Settings
 from bot.storage import Store
 from bot.webhook import serve_webhook
@@ -35,6 +36,12 @@ def run_telegram(settings: Settings) -> int:
         else:
             log.info("starting long polling against %s", settings.api_url)
             application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(t(settings.locale, "cli.token_rejected", api_url=settings.api_url), file=sys.stderr)
+        return 1
+    except TelegramError as error:
+        print(t(settings.locale, "cli.telegram_unreachable", error=scrub(str(error))), file=sys.stderr)
+        return 1
     finally:
         store.close()
     return 0

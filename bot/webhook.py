@@ -26,8 +26,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name,
 class UpdateHandler(tornado.web.RequestHandler):
     """POST one update: 403 for a wrong or missing secret, 400 for anything that is not an update."""
 
-    def initialize(self, application: Application, secret: str) -> None:
-        self.application_ = application
+    def initialize(self, bot_application: Application, secret: str) -> None:
+        self.bot_application = bot_application  # not `application`: tornado's own attribute
         self.secret = secret
 
     def get(self) -> None:
@@ -42,11 +42,11 @@ class UpdateHandler(tornado.web.RequestHandler):
             data = json.loads(self.request.body)
             if not isinstance(data, dict) or "update_id" not in data:
                 raise ValueError("not an update")
-            update = Update.de_json(data, self.application_.bot)
-        except (ValueError, TypeError, KeyError):
+            update = Update.de_json(data, self.bot_application.bot)
+        except Exception:
             self.send_error(400)
             return
-        await self.application_.update_queue.put(update)
+        await self.bot_application.update_queue.put(update)
         self.write("ok")
 
     def log_exception(self, typ, value, tb) -> None:
@@ -57,11 +57,16 @@ def webhook_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
+def webhook_app(application: Application, url: str, secret: str) -> tornado.web.Application:
+    """The tornado app serving updates at the path of `url`."""
+    return tornado.web.Application([(webhook_path(url), UpdateHandler,
+                                     {"bot_application": application, "secret": secret})])
+
+
 async def serve_webhook(application: Application, settings: Settings) -> None:
     """Serve until SIGINT or SIGTERM, with the webhook registered at Telegram (or the API server)."""
     secret = settings.webhook_secret.reveal()
-    app = tornado.web.Application([(webhook_path(settings.webhook_url), UpdateHandler,
-                                    {"application": application, "secret": secret})])
+    app = webhook_app(application, settings.webhook_url, secret)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -91,9 +91,9 @@ class Report:
 def compute_metrics(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, float]:
     """Metric values from numeric answers, plus those derived from them (runway, manager share)."""
     values: dict[str, float] = {}
-    for qid, value in answers.items():
-        question = kb.questions.get(qid)
-        if question is not None and question.metric and isinstance(value, int | float):
+    for question in kb.questions.values():  # in the knowledge base's order, whatever the answers' order
+        value = answers.get(question.id)
+        if question.metric and isinstance(value, int | float) and not isinstance(value, bool):
             values[question.metric] = float(value)
     for metric in kb.metrics.values():
         if metric.derived:
