@@ -58,39 +58,34 @@ def question_text(kb: KnowledgeBase, ask: Ask, locale: str, why: str = "", answe
     return render("ask.tg.j2", locale, v=ask_view(kb, ask, locale), why=why, answered=answered)
 
 
-def split_message(text: str, limit: int = SAFE_LIMIT) -> list[str]:
-    """Chunks below the limit, cut at blank lines (paragraphs), then at lines if a paragraph is too long."""
+def _pack(pieces: list[str], joiner: str, limit: int) -> list[str]:
+    """Join consecutive pieces while the result stays within the limit."""
     chunks: list[str] = []
     current = ""
-    for paragraph in text.split("\n\n"):
-        pieces = [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
+    for piece in pieces:
+        candidate = f"{current}{joiner}{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            if current:
                 chunks.append(current)
-                current = piece
+            current = piece
     if current:
         chunks.append(current)
     return chunks
 
 
-def _split_lines(paragraph: str, limit: int) -> list[str]:
-    pieces, current = [], ""
-    for text_line in paragraph.split("\n"):
-        while len(text_line) > limit:  # a single monstrous line: cut it hard
-            pieces.append(text_line[:limit])
-            text_line = text_line[limit:]
-        candidate = f"{current}\n{text_line}" if current else text_line
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            pieces.append(current)
-            current = text_line
-    if current:
-        pieces.append(current)
-    return pieces
+def split_message(text: str, limit: int = SAFE_LIMIT) -> list[str]:
+    """Chunks below the limit, cut at blank lines (paragraphs), then at lines if a paragraph is too long."""
+    paragraphs: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if len(paragraph) <= limit:
+            paragraphs.append(paragraph)
+            continue
+        lines = [line[i:i + limit] for line in paragraph.split("\n")  # a monstrous line is cut hard
+                 for i in range(0, max(len(line), 1), limit)]
+        paragraphs.extend(_pack(lines, "\n", limit))
+    return _pack(paragraphs, "\n\n", limit)
 
 
 RECHECK_OFFERS = 3

@@ -168,26 +168,25 @@ def _case(r: _Reader, raw: dict, source: str) -> Case:
                 r.text(raw, "story", where) or Text("", ""), r.ids(raw, "figures", where))
 
 
-def _trap(r: _Reader, raw: dict, dimension: str, source: str) -> Trap:
-    tid = r.ident(raw, source)
-    where = f"{source} trap '{tid}'"
+def _cited(r: _Reader, raw: dict, source: str, kind: str, body: str) -> tuple:
+    """The fields every trap and action has: id, the article's section and label, title, body, case."""
+    eid = r.ident(raw, source)
+    where = f"{source} {kind} '{eid}'"
     for key in ("section", "label"):
         if not raw.get(key):
             r.problem(where, f"'{key}' is missing")
-    return Trap(tid, dimension, str(raw.get("section", "")), str(raw.get("label", "")),
-                r.text(raw, "title", where) or Text("", ""),
-                r.text(raw, "explanation", where) or Text("", ""), raw.get("case"))
+    return (eid, str(raw.get("section", "")), str(raw.get("label", "")),
+            r.text(raw, "title", where) or Text("", ""), r.text(raw, body, where) or Text("", ""), raw.get("case"))
+
+
+def _trap(r: _Reader, raw: dict, dimension: str, source: str) -> Trap:
+    tid, section, label, title, explanation, case = _cited(r, raw, source, "trap", "explanation")
+    return Trap(tid, dimension, section, label, title, explanation, case)
 
 
 def _action(r: _Reader, raw: dict, dimension: str, source: str) -> Action:
-    aid = r.ident(raw, source)
-    where = f"{source} action '{aid}'"
-    for key in ("section", "label"):
-        if not raw.get(key):
-            r.problem(where, f"'{key}' is missing")
-    return Action(aid, dimension, str(raw.get("section", "")), str(raw.get("label", "")),
-                  r.text(raw, "title", where) or Text("", ""),
-                  r.text(raw, "how", where) or Text("", ""), raw.get("case"))
+    aid, section, label, title, how, case = _cited(r, raw, source, "action", "how")
+    return Action(aid, dimension, section, label, title, how, case)
 
 
 def _question(r: _Reader, raw: dict, dimension: str, source: str) -> Question:

@@ -7,19 +7,8 @@ import pytest
 from dialogs.conversation import Answer, Back, Begin, Cancel, Conversation, Resume, Skip, Why
 from dialogs.machine import Stage
 from dialogs.outputs import Ask, Insight, Notice, Paused, ReportReady, WhyWeAsk
-from knowledge.loader import get_knowledge
 from knowledge.model import DIMENSION_IDS, KnowledgeBase
 from tests.conversation.conv_support import Driver, last_ask, metric_question, report_of
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return get_knowledge()
-
-
-@pytest.fixture
-def conv(kb: KnowledgeBase) -> Conversation:
-    return Conversation(kb)
 
 
 def best_answers(kb: KnowledgeBase) -> dict[str, str]:

@@ -12,7 +12,6 @@ from dialogs.answers import TEXT_LIMIT
 from dialogs.conversation import Answer, Back, Begin, Cancel, Conversation, Event, Offer, Resume, Skip, Why
 from dialogs.outputs import Ask, Reask
 from dialogs.session import Session
-from knowledge.loader import get_knowledge
 from knowledge.model import KnowledgeBase
 from tests.conversation.conv_support import Driver, last_ask, valid_value
 
@@ -34,14 +33,6 @@ WAITING = {  # a question of each kind that can be waiting
 }
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return get_knowledge()
-
-
-@pytest.fixture
-def conv(kb: KnowledgeBase) -> Conversation:
-    return Conversation(kb)
 
 
 def waiting_at(conv: Conversation, question_id: str, mode: str = "quick") -> Driver:

@@ -12,7 +12,6 @@ from dialogs.conversation import Answer, Back, Begin, Cancel, Conversation, Offe
 from dialogs.machine import TRANSITIONS, Stage, machine, mermaid
 from dialogs.outputs import Ask, Menu, Notice, Paused
 from dialogs.session import Session
-from knowledge.loader import get_knowledge
 from knowledge.model import KnowledgeBase
 from tests.conversation.conv_support import Driver
 
@@ -21,14 +20,6 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 Move = tuple[str, Stage, Stage]
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return get_knowledge()
-
-
-@pytest.fixture
-def conv(kb: KnowledgeBase) -> Conversation:
-    return Conversation(kb)
 
 
 @pytest.fixture
