@@ -67,10 +67,11 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Text while a question waits is its answer; any other text gets a pointer."""
     user = current_user(update, context)
     advisor = deps(context).advisor
-    if advisor.store.load_session(user.id).stage != Stage.ASKING:
+    waiting = advisor.store.load_session(user.id)
+    if waiting.stage != Stage.ASKING:
         await free_text(update, context)
         return
-    shown = advisor.conversation.ask_output(advisor.store.load_session(user.id))
+    shown = advisor.conversation.ask_output(waiting)
     session, step = advisor.handle(user.id, Answer(update.effective_message.text or ""), update.update_id)
     await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
 
