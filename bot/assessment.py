@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot import callbacks
 from bot.context import current_user, deps
-from bot.delivery import deliver, reply_plain
+from bot.delivery import begin_check, deliver, reply_plain, run_event
 from bot.i18n import t
 from bot.onboarding import forget_answer, free_text, help_command
 from bot.prompts import describe_value
@@ -21,15 +21,11 @@ NAV_EVENTS = {"back": Back, "skip": Skip, "why": Why, "cancel": Cancel}
 async def _begin_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, mode: str) -> None:
     """Start a check of this mode; an unfinished one of the same mode continues, another mode is offered."""
     user = current_user(update, context)
-    advisor = deps(context).advisor
-    session = advisor.store.load_session(user.id)
-    if session.has_open_check and session.mode == mode:
-        session, step = advisor.handle(user.id, Resume(), update.update_id)
-    elif session.has_open_check:
-        session, step = advisor.handle(user.id, Offer(), update.update_id)
+    session = deps(context).store.load_session(user.id)
+    if session.has_open_check:
+        await run_event(update, context, user, Resume() if session.mode == mode else Offer())
     else:
-        session, step = advisor.begin(user.id, mode, update_id=update.update_id)
-    await deliver(update, context, user, session, step)
+        await begin_check(update, context, user, mode)
 
 
 async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,9 +40,7 @@ async def assess(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cancel: pause the check; every answer stays."""
-    user = current_user(update, context)
-    session, step = deps(context).advisor.handle(user.id, Cancel(), update.update_id)
-    await deliver(update, context, user, session, step)
+    await run_event(update, context, current_user(update, context), Cancel())
 
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,13 +78,9 @@ async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await update.callback_query.answer()
     if choice == "resume":
-        user = current_user(update, context)
-        session, step = deps(context).advisor.handle(user.id, Resume(), update.update_id)
-        await deliver(update, context, user, session, step)
+        await run_event(update, context, current_user(update, context), Resume())
     elif choice in ("quick", "full"):
-        user = current_user(update, context)
-        session, step = deps(context).advisor.begin(user.id, choice, update_id=update.update_id)
-        await deliver(update, context, user, session, step)
+        await begin_check(update, context, current_user(update, context), choice)
 
 
 async def on_recheck_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -101,8 +91,7 @@ async def on_recheck_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     d = deps(context)
     if button is None or button.args[0] not in d.kb.dimension_by_id:
         return
-    session, step = d.advisor.begin(user.id, "recheck", button.args[0], update_id=update.update_id)
-    await deliver(update, context, user, session, step)
+    await begin_check(update, context, user, "recheck", button.args[0])
 
 
 async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from bot.render import render
 from bot.storage import User
 from bot.telegram_send import UserBlockedBot, drop_keyboard, edit_or_send, send
 from bot.telegram_views import Reply, replies_for
-from dialogs.conversation import Step
+from dialogs.conversation import Event, Step
 from dialogs.machine import Stage
 from dialogs.outputs import WhyWeAsk
 from dialogs.session import Session
@@ -44,6 +44,19 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
             d.store.set_prompt_message(user.id, chat_id, prompt)
     except UserBlockedBot:
         d.store.set_active(user.id, False)
+
+
+async def run_event(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, event: Event) -> None:
+    """Step the conversation with one event (committed), then show what it produced."""
+    session, step = deps(context).advisor.handle(user.id, event, update.update_id)
+    await deliver(update, context, user, session, step)
+
+
+async def begin_check(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, mode: str,
+                      focus: str | None = None) -> None:
+    """Start a quick check, a full assessment or a re-check of `focus`, and show its first question."""
+    session, step = deps(context).advisor.begin(user.id, mode, focus, update_id=update.update_id)
+    await deliver(update, context, user, session, step)
 
 
 async def _close_previous_question(context, user: User, tapped: Message | None, answered: str | None) -> None:

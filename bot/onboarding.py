@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
 from bot.context import current_user, deps
-from bot.delivery import deliver, reply_plain
+from bot.delivery import reply_plain, run_event
 from bot.i18n import LOCALES, t
 from bot.render import render
 from bot.telegram_views import Reply, line, menu_keyboard
@@ -19,9 +19,7 @@ FORGET = "forget"
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The welcome: what the check gives, in two lines, and the two ways to take it."""
-    user = current_user(update, context)
-    session, step = deps(context).advisor.handle(user.id, Offer(), update.update_id)
-    await deliver(update, context, user, session, step)
+    await run_event(update, context, current_user(update, context), Offer())
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
