@@ -11,12 +11,14 @@ start: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/bench -q -s -p no:cacheprovider --override-ini addopts=
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

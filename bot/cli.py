@@ -43,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return assess_file(args.answers, args.format, args.locale)
     if command == "console":
-        from bot.console import run_console
+        from bot.console.channel import run_console
 
         return run_console(settings)
-    from bot.telegram_main import run_telegram
+    from bot.telegram.run import run_telegram
 
     return run_telegram(settings)
 

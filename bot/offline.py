@@ -9,10 +9,10 @@ from typing import Any, TextIO
 
 import yaml
 
-from bot.formatting import plain_number
-from bot.i18n import t
-from bot.render import render
-from bot.report_view import build_report_view
+from bot.views.formatting import plain_number
+from bot.views.i18n import t
+from bot.views.render import render
+from bot.views.report import build_report_view
 from dialogs.answers import AnswerError, parse_answer
 from knowledge.export import report_to_dict
 from knowledge.loader import KnowledgeError, get_knowledge, load_knowledge

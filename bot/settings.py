@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.i18n import normalize_locale
+from bot.views.i18n import normalize_locale
 
 DEFAULT_API_URL = "https://api.telegram.org"
 

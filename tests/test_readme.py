@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.onboarding import COMMANDS
+from bot.telegram.handlers.start import COMMANDS
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 ENVIRONMENT = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "SME_ADVISOR_DB", "SME_ADVISOR_LOCALE", "SME_ADVISOR_TZ",

@@ -9,13 +9,13 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.advisor import Advisor
-from bot.i18n import t
-from bot.prompts import ask_view, insight_view, reask_view
-from bot.render import render
-from bot.report_view import build_report_view
+from bot.services.advisor import Advisor
 from bot.settings import Settings
-from bot.storage import Store
+from bot.storage.store import Store
+from bot.views.i18n import t
+from bot.views.prompts import ask_view, insight_view, reask_view
+from bot.views.render import render
+from bot.views.report import build_report_view
 from dialogs.conversation import Answer, Back, Event, Resume, Skip, Why
 from dialogs.machine import Stage
 from dialogs.outputs import Ask, Insight, Menu, Notice, Output, Paused, Reask, ReportReady, WhyWeAsk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage import Store
+from bot.services.ports import SessionStore
 from dialogs.conversation import Begin, Conversation, Event, Step
 from dialogs.outputs import ReportReady
 from dialogs.session import Session
@@ -13,7 +13,7 @@ from knowledge.scoring import Report, assess
 class Advisor:
     """Channel-agnostic application service over the store and the conversation."""
 
-    def __init__(self, store: Store, kb: KnowledgeBase) -> None:
+    def __init__(self, store: SessionStore, kb: KnowledgeBase) -> None:
         self.store = store
         self.kb = kb
         self.conversation = Conversation(kb)

@@ -18,14 +18,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import assessment, onboarding
-from bot.advisor import Advisor
-from bot.context import Deps, current_user, deps
-from bot.i18n import LOCALES, t, telegram_locale
 from bot.logs import protect_secrets
+from bot.services.advisor import Advisor
 from bot.settings import Settings
-from bot.telegram_send import UserBlockedBot, send
-from bot.telegram_views import Reply
+from bot.storage.store import Store
+from bot.telegram.context import Deps, current_user, deps
+from bot.telegram.handlers import check, start
+from bot.telegram.replies import Reply
+from bot.telegram.sending import UserBlockedBot, send
+from bot.views.i18n import LOCALES, t, telegram_locale
+from knowledge.model import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +80,12 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _register_commands(application: Application) -> None:
     """The command menu in both languages; only commands that work are listed."""
     for locale in LOCALES:
-        commands = [BotCommand(c, t(locale, f"commands.{c}")) for c in onboarding.COMMANDS]
+        commands = [BotCommand(c, t(locale, f"commands.{c}")) for c in start.COMMANDS]
         await application.bot.set_my_commands(commands, language_code=locale)
-    await application.bot.set_my_commands([BotCommand(c, t("en", f"commands.{c}")) for c in onboarding.COMMANDS])
+    await application.bot.set_my_commands([BotCommand(c, t("en", f"commands.{c}")) for c in start.COMMANDS])
 
 
-def build_application(settings: Settings, advisor: Advisor, request: BaseRequest | None = None,
+def build_application(settings: Settings, store: Store, kb: KnowledgeBase, request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None) -> Application:
     """The bot, wired: handlers in order, the rate limiter with retries, the error handler."""
     protect_secrets(settings.token.reveal(), settings.webhook_secret.reveal())  # before PTB logs its URLs
@@ -98,9 +100,9 @@ def build_application(settings: Settings, advisor: Advisor, request: BaseRequest
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()
-    application.bot_data["deps"] = Deps(advisor)
+    application.bot_data["deps"] = Deps(Advisor(store, kb), store)
     application.add_handler(TypeHandler(Update, _skip_duplicates), group=DUPLICATE_GUARD_GROUP)
-    application.add_handlers([*onboarding.handlers(), *assessment.handlers(), *assessment.fallback_handlers()],
+    application.add_handlers([*start.handlers(), *check.handlers(), *check.fallback_handlers()],
                              group=MAIN_GROUP)
     application.add_handler(TypeHandler(Update, _mark_seen), group=MARK_SEEN_GROUP)
     application.add_error_handler(_on_error)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.advisor import Advisor
-from bot.i18n import telegram_locale
-from bot.storage import Store, User
+from bot.services.advisor import Advisor
+from bot.storage.store import Store, User
+from bot.views.i18n import telegram_locale
 from knowledge.model import KnowledgeBase
 
 CHANNEL = "telegram"
@@ -18,10 +18,7 @@ CHANNEL = "telegram"
 @dataclass(frozen=True, slots=True)
 class Deps:
     advisor: Advisor
-
-    @property
-    def store(self) -> Store:
-        return self.advisor.store
+    store: Store
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.context import deps
-from bot.render import render
-from bot.storage import User
-from bot.telegram_send import UserBlockedBot, drop_keyboard, edit_or_send, send
-from bot.telegram_views import Reply, replies_for
+from bot.storage.store import User
+from bot.telegram.context import deps
+from bot.telegram.replies import Reply, replies_for
+from bot.telegram.sending import UserBlockedBot, drop_keyboard, edit_or_send, send
+from bot.views.render import render
 from dialogs.conversation import Event, Step
 from dialogs.machine import Stage
 from dialogs.outputs import WhyWeAsk

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.i18n import t
-from bot.prompts import ask_view, insight_view, reask_view
-from bot.render import render
-from bot.report_view import build_report_view
+from bot.telegram import callbacks
+from bot.views.i18n import t
+from bot.views.prompts import ask_view, insight_view, reask_view
+from bot.views.render import render
+from bot.views.report import build_report_view
 from dialogs.outputs import Ask, Insight, Menu, Notice, Output, Paused, Reask, ReportReady, WhyWeAsk
 from dialogs.session import Session
 from knowledge.model import KnowledgeBase

@@ -9,13 +9,12 @@ import sys
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot.advisor import Advisor
-from bot.app import build_application
-from bot.i18n import t
 from bot.logs import configure_logging, scrub
 from bot.settings import Settings
-from bot.storage import Store
-from bot.webhook import serve_webhook
+from bot.storage.store import Store
+from bot.telegram.application import build_application
+from bot.telegram.webhook import serve_webhook
+from bot.views.i18n import t
 from knowledge.loader import get_knowledge
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ def run_telegram(settings: Settings) -> int:
     configure_logging(settings.log_level, [settings.token.reveal(), settings.webhook_secret.reveal()])
     store = Store(settings.db_path)
     store.purge_updates()
-    application = build_application(settings, Advisor(store, get_knowledge()))
+    application = build_application(settings, store, get_knowledge())
     try:
         if settings.webhook_url:
             asyncio.run(serve_webhook(application, settings))

@@ -8,7 +8,7 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
-from bot.telegram_views import Reply
+from bot.telegram.replies import Reply
 
 log = logging.getLogger(__name__)
 

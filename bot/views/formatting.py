@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.views.i18n import t
 
 
 def plain_number(value: float, digits: int = 1) -> str:

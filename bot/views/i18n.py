@@ -1,4 +1,4 @@
-"""The user-facing strings of the channels, in zh and en, from `bot/locales/<locale>.yaml`."""
+"""The user-facing strings of the channels, in zh and en, from `bot/views/locales/<locale>.yaml`."""
 
 from __future__ import annotations
 

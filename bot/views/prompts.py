@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.formatting import metric_value, plain_number
-from bot.i18n import t
+from bot.views.formatting import metric_value, plain_number
+from bot.views.i18n import t
 from dialogs.outputs import Ask, Insight, Reask
 from knowledge.model import KnowledgeBase, Question
 

@@ -1,6 +1,6 @@
 """The one Jinja environment: every reply, report and page is rendered here.
 
-Templates live in ``bot/templates/<locale>/`` with a fallback to ``bot/templates/shared/``; shared templates
+Templates live in ``bot/views/templates/<locale>/`` with a fallback to ``bot/views/templates/shared/``; shared templates
 take their words from the locale catalog through ``t``. Autoescape is on for everything but ``*.txt.j2``
 (plain text for a terminal), so user text can never inject markup into a Telegram message or a page.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from bot.i18n import normalize_locale, t
+from bot.views.i18n import normalize_locale, t
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bot.formatting import metric_value, plain_number
-from bot.i18n import t
+from bot.views.formatting import metric_value, plain_number
+from bot.views.i18n import t
 from knowledge.model import KnowledgeBase
 from knowledge.scoring import Finding, Report
 

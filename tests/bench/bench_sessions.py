@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.advisor import Advisor
-from bot.storage import Store
+from bot.services.advisor import Advisor
+from bot.storage.store import Store
 from dialogs.conversation import Answer, Begin, Conversation
 from dialogs.machine import Stage, machine
 from dialogs.session import Session

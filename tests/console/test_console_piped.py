@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import catalog, t
+from bot.views.i18n import catalog, t
 from dialogs.conversation import Begin, Conversation
 from knowledge.loader import get_knowledge
 from knowledge.model import DIMENSION_IDS, KnowledgeBase

@@ -8,7 +8,7 @@ import sys
 import httpx
 import pytest
 
-from bot.i18n import t
+from bot.views.i18n import t
 from knowledge.loader import get_knowledge
 
 USER = 1001

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import catalog
+from bot.views.i18n import catalog
 from knowledge.loader import get_knowledge
 from knowledge.model import DIMENSION_IDS, Figure, Text
 

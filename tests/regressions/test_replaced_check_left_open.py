@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.advisor import Advisor
-from bot.storage import Store
+from bot.services.advisor import Advisor
+from bot.storage.store import Store
 from dialogs.conversation import Answer
 from knowledge.loader import get_knowledge
 

@@ -1,7 +1,7 @@
 """The real PTB Application over a recording fake Bot API, with a real SQLite file per test.
 
 Fixtures:
-- ``harness``: one Application (built by ``bot.app.build_application``) over a FakeTelegram, with its Store;
+- ``harness``: one Application (built by ``build_application``) over a FakeTelegram, with its Store;
   ``harness.chat(user_id, language_code)`` gives a scripted user, ``await harness.restart()`` builds a new
   Application and Store over the same SQLite file (a process restart, in-process).
 - ``chat``: the default user (zh-hans) of ``harness``.
@@ -25,10 +25,9 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.advisor import Advisor
-from bot.app import build_application
 from bot.settings import Secret, Settings
-from bot.storage import Store
+from bot.storage.store import Store
+from bot.telegram.application import build_application
 from knowledge.loader import get_knowledge
 from knowledge.model import KnowledgeBase, Question
 from tests.support.chat_client import ChatClient
@@ -184,7 +183,7 @@ async def start_app(core: FakeTelegram, db_path: Path, settings: Settings | None
     store = Store(db_path)
     settings = settings or Settings(token=Secret(TOKEN), db_path=db_path)
     request, updates_request = make_bot_requests(core)
-    app = build_application(settings, Advisor(store, get_knowledge()), request, updates_request)
+    app = build_application(settings, store, get_knowledge(), request, updates_request)
     await app.initialize()
     await app.post_init(app)
     return app, store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import t
+from bot.views.i18n import t
 
 EXPECTED = ["start", "check", "assess", "report", "language", "privacy", "forget", "cancel", "help"]
 MENU_DATA = {"m:quick", "m:full"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import bot.telegram_views as views
-from bot.i18n import t
-from bot.telegram_views import MESSAGE_LIMIT, SAFE_LIMIT, split_message
+import bot.telegram.replies as views
+from bot.telegram.replies import MESSAGE_LIMIT, SAFE_LIMIT, split_message
+from bot.views.i18n import t
 from tests.support.telegram_format import parse_html
 
 NASTY = ["<b>", "&", "</i>", "<script>alert(1)</script>", "a & b <i>c", "&amp;", "<a href='x'>y</a>", "1 < 2 > 0"]
@@ -60,7 +60,7 @@ async def test_every_template_renders_valid_html(harness, language: str) -> None
 
 
 def test_templates_autoescape_for_telegram() -> None:
-    from bot.render import render
+    from bot.views.render import render
 
     assert render("line.tg.j2", "zh", lines=["<b>&</i>"]) == "&lt;b&gt;&amp;&lt;/i&gt;"
     assert render("line.tg.j2", "en", lines=["<script>x</script>", "a & b"]) == (

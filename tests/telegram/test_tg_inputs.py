@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import t
+from bot.views.i18n import t
 
 BAD = ["", "abc", "x" * 10_240, "😀🚀", "<b>1</b>", "\x00", "-5", "1e999", "   ", "1e309", "NaN", "inf",
        "5 or 6", "&#49;"]

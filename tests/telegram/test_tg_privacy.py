@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import t
+from bot.views.i18n import t
 
 USER_COLUMNS = ("user_id", "owner_id")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import callbacks
-from bot.i18n import t
-from bot.telegram_views import question_keyboard
+from bot.telegram import callbacks
+from bot.telegram.replies import question_keyboard
+from bot.views.i18n import t
 from dialogs.session import Session
 from knowledge.loader import get_knowledge
 

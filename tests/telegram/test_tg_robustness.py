@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.advisor import Advisor
-from bot.i18n import t
+from bot.services.advisor import Advisor
+from bot.views.i18n import t
 from tests.support.telegram_core import NOT_MODIFIED
 
 

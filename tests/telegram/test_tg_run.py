@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-import bot.telegram_main as telegram_main
+import bot.telegram.run as telegram_main
 from bot.cli import main
 
 TOKEN = "123456:RUN-token-never-printed"

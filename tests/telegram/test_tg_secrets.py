@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from bot.advisor import Advisor
 from bot.logs import REDACTED, configure_logging
+from bot.services.advisor import Advisor
 from bot.settings import Secret, Settings
 
 WEBHOOK_SECRET = "s3cret-webhook-value"

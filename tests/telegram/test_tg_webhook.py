@@ -1,4 +1,4 @@
-"""Webhook mode: bot.webhook.UpdateHandler behind a real tornado HTTPServer on 127.0.0.1, over the real Application."""
+"""Webhook mode: bot.telegram.webhook.UpdateHandler behind a real tornado HTTPServer on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import tornado.httpserver
 import tornado.testing
 import tornado.web
 
-from bot.i18n import t
-from bot.webhook import SECRET_HEADER, webhook_app, webhook_path
+from bot.telegram.webhook import SECRET_HEADER, webhook_app, webhook_path
+from bot.views.i18n import t
 
 SECRET = "s3cret-Webhook_value"
 PATH = "/tg/hook"

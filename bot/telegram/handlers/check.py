@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import callbacks
-from bot.context import current_user, deps
-from bot.delivery import begin_check, deliver, reply_plain, run_event
-from bot.i18n import t
-from bot.onboarding import forget_answer, free_text, help_command
-from bot.prompts import describe_value
-from bot.telegram_views import Reply, line, menu_keyboard, question_text, report_replies
+from bot.telegram import callbacks
+from bot.telegram.context import current_user, deps
+from bot.telegram.delivery import begin_check, deliver, reply_plain, run_event
+from bot.telegram.handlers.start import forget_answer, free_text, help_command
+from bot.telegram.replies import Reply, line, menu_keyboard, question_text, report_replies
+from bot.views.i18n import t
+from bot.views.prompts import describe_value
 from dialogs.conversation import Answer, Back, Cancel, Offer, Resume, Skip, Why
 from dialogs.machine import Stage
 

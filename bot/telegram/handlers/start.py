@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
-from bot.context import current_user, deps
-from bot.delivery import reply_plain, run_event
-from bot.i18n import LOCALES, t
-from bot.render import render
-from bot.telegram_views import Reply, line, menu_keyboard
+from bot.telegram import callbacks
+from bot.telegram.context import current_user, deps
+from bot.telegram.delivery import reply_plain, run_event
+from bot.telegram.replies import Reply, line, menu_keyboard
+from bot.views.i18n import LOCALES, t
+from bot.views.render import render
 from dialogs.conversation import Offer
 
 COMMANDS = ("start", "check", "assess", "report", "language", "privacy", "forget", "cancel", "help")

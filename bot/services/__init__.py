@@ -1,0 +1,1 @@
+"""Channel-agnostic use cases: the step, and the services built on it. No `telegram` import here."""

@@ -1,0 +1,1 @@
+"""Localized view models and templates per channel: what the user reads, with no I/O."""
