@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import bot.storage.store as storage
+import bot.storage.checks as storage
 from bot.services.advisor import Advisor
 from bot.storage.store import Store, migrations
 from dialogs.conversation import Answer, Back, Skip
@@ -111,7 +111,7 @@ def test_wal_mode_is_on(store: Store, db_path: Path) -> None:
 
 
 class SessionWriteFails:
-    """Stands in for bot.storage.store's json: answers serialise, the session's state does not (a crash mid-commit)."""
+    """Stands in for bot.storage.checks.json: answers serialise, the session's state does not (a crash mid-commit)."""
 
     loads = staticmethod(json.loads)
     answers_serialised = 0

@@ -1,0 +1,61 @@
+"""The schema: sqlite-utils migrations, applied in order at start-up; a migration once shipped never changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("sme_advisor")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Users, companies, assessments, answers, dimension scores and live sessions."""
+    db["users"].create(
+        {"id": int, "channel": str, "external_id": str, "locale": str, "locale_chosen": int,
+         "timezone": str, "active": int, "created": str, "updated": str},
+        pk="id", not_null={"channel", "external_id", "locale", "created"},
+        defaults={"locale_chosen": 0, "active": 1},
+    )
+    db["users"].create_index(["channel", "external_id"], unique=True)
+    db["companies"].create(
+        {"id": int, "owner_id": int, "name": str, "created": str},
+        pk="id", foreign_keys=[("owner_id", "users", "id")], not_null={"owner_id", "created"},
+    )
+    db["companies"].create_index(["owner_id"])
+    db["assessments"].create(
+        {"id": int, "company_id": int, "user_id": int, "mode": str, "focus": str, "status": str,
+         "started": str, "finished": str, "overall": int, "band": str, "report": str},
+        pk="id", foreign_keys=[("company_id", "companies", "id"), ("user_id", "users", "id")],
+        not_null={"company_id", "user_id", "mode", "status", "started"},
+    )
+    db["assessments"].create_index(["user_id", "finished"])
+    db["answers"].create(
+        {"assessment_id": int, "question_id": str, "value": str, "answered_at": str},
+        pk=("assessment_id", "question_id"), foreign_keys=[("assessment_id", "assessments", "id")],
+        not_null={"value", "answered_at"},
+    )
+    db["dimension_scores"].create(
+        {"assessment_id": int, "dimension": str, "score": int, "band": str},
+        pk=("assessment_id", "dimension"), foreign_keys=[("assessment_id", "assessments", "id")],
+    )
+    db["sessions"].create(
+        {"user_id": int, "state": str, "updated": str},
+        pk="user_id", foreign_keys=[("user_id", "users", "id")], not_null={"state", "updated"},
+    )
+    db["processed_updates"].create({"update_id": int, "seen": str}, pk="update_id")
+
+
+@migrations()
+def m002_telegram_prompts(db: Database) -> None:
+    """The message that shows a Telegram user's current question, so it can be edited in place."""
+    db["telegram_prompts"].create(
+        {"user_id": int, "chat_id": int, "message_id": int},
+        pk="user_id", foreign_keys=[("user_id", "users", "id")],
+    )
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,31 @@
+"""Processed Telegram update ids, so the same update delivered twice has one effect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.storage.schema import now
+
+
+class UpdateRecords:
+    """Reads and writes of the processed_updates table."""
+
+    db: Database
+
+    def purge_updates(self, keep_days: int = 7) -> int:
+        """Forget processed update ids older than `keep_days`; returns how many were removed."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        with self.db.atomic():
+            return self.db.execute("DELETE FROM processed_updates WHERE seen < ?", [cutoff]).rowcount
+
+    def seen_update(self, update_id: int) -> bool:
+        """Whether this Telegram update was already processed (the same update twice has one effect)."""
+        row = self.db.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", [update_id]).fetchone()
+        return row is not None
+
+    def mark_update(self, update_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("INSERT OR IGNORE INTO processed_updates (update_id, seen) VALUES (?, ?)",
+                            [update_id, now()])
