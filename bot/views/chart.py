@@ -1,0 +1,114 @@
+"""The radar chart of the eight dimensions and the trend of checks over time, as PNG bytes (matplotlib, Agg).
+
+Pure CPU work with no shared state: the Telegram channel runs it with `asyncio.to_thread`. Figures are
+built with `matplotlib.figure.Figure` (never pyplot), so concurrent renders do not share a figure manager.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+from bot.views.fonts import chart_locale, font_family
+from bot.views.i18n import t
+from knowledge.model import KnowledgeBase
+
+BAND_COLOURS = {"fatal": "#f4c7c3", "weak": "#fce8b2", "fair": "#fff7d6", "strong": "#d9ead3"}
+BAND_EDGES = (("fatal", 0, 30), ("weak", 30, 55), ("fair", 55, 75), ("strong", 75, 100))
+LINE = "#1a73e8"
+SIZE_INCHES = 6.0
+TREND_HEIGHT_INCHES = 3.6
+DPI = 100
+PNG_COMPRESSION = 3  # zlib level: as small as 6 for these flat colours, and 20 ms faster
+LABEL_WIDTH = {"zh": 7, "en": 16}  # characters per line of a dimension's label
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One finished check on the trend: its date label and overall score."""
+
+    label: str
+    overall: int | None
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": PNG_COMPRESSION})
+    return buffer.getvalue()
+
+
+def _font() -> dict[str, Any]:
+    return {"family": font_family()}
+
+
+def radar_png(kb: KnowledgeBase, scores: Mapping[str, int | None], locale: str) -> bytes:
+    """The eight dimensions on a radar, its rings shaded by band; an unanswered dimension sits at 0."""
+    locale = chart_locale(locale)
+    dimensions = list(kb.dimensions)
+    angles = [2 * math.pi * i / len(dimensions) for i in range(len(dimensions))]
+    values = [scores.get(d.id) or 0 for d in dimensions]
+    figure = Figure(figsize=(SIZE_INCHES, SIZE_INCHES), dpi=DPI)
+    axes = figure.add_subplot(projection="polar")
+    axes.set_theta_offset(math.pi / 2)
+    axes.set_theta_direction(-1)
+    ring = [2 * math.pi * i / 96 for i in range(97)]
+    for band, low, high in BAND_EDGES:
+        axes.fill_between(ring, low, high, color=BAND_COLOURS[band], linewidth=0, label=t(locale, f"bands.{band}"),
+                          zorder=0)
+    closed = [*angles, angles[0]]
+    axes.plot(closed, [*values, values[0]], color=LINE, linewidth=2, zorder=3)
+    axes.fill(closed, [*values, values[0]], color=LINE, alpha=0.25, zorder=2)
+    axes.set_ylim(0, 100)
+    axes.set_yticks([30, 55, 75, 100], labels=[])
+    axes.set_xticks(angles, labels=[_radar_label(d.title(locale), scores.get(d.id), locale) for d in dimensions],
+                    fontdict={**_font(), "fontsize": 10})
+    axes.tick_params(axis="x", pad=10)
+    axes.spines["polar"].set_visible(False)
+    figure.suptitle(t(locale, "chart.radar_title"), fontproperties=_properties(14), y=0.97)
+    figure.legend(*axes.get_legend_handles_labels(), loc="lower center", ncol=4, frameon=False,
+                  prop=_properties(9))
+    figure.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.18)
+    return _png(figure)
+
+
+def _properties(size: float) -> FontProperties:
+    return FontProperties(family=font_family(), size=size)
+
+
+def _radar_label(title: str, score: int | None, locale: str) -> str:
+    wrapped = "\n".join(textwrap.wrap(title, LABEL_WIDTH[locale], break_on_hyphens=False))
+    return f"{wrapped}\n{score if score is not None else t(locale, 'chart.no_score')}"
+
+
+def trend_png(kb: KnowledgeBase, points: Sequence[TrendPoint], locale: str) -> bytes:
+    """The overall score of each finished check, oldest first, over the band zones."""
+    locale = chart_locale(locale)
+    figure = Figure(figsize=(SIZE_INCHES, TREND_HEIGHT_INCHES), dpi=DPI)
+    axes = figure.add_subplot()
+    for band, low, high in BAND_EDGES:
+        axes.axhspan(low, high, color=BAND_COLOURS[band], label=t(locale, f"bands.{band}"), zorder=0)
+    xs = list(range(len(points)))
+    ys = [p.overall if p.overall is not None else math.nan for p in points]
+    axes.plot(xs, ys, color=LINE, marker="o", linewidth=2, label=t(locale, "chart.overall"), zorder=3)
+    for x, y in zip(xs, ys, strict=True):
+        if not math.isnan(y):
+            axes.annotate(str(int(y)), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=9)
+    axes.set_ylim(0, 100)
+    axes.set_xlim(-0.5, len(points) - 0.5)
+    axes.set_xticks(xs, labels=[p.label for p in points], fontdict=_font())
+    axes.set_title(t(locale, "chart.trend_title"), fontproperties=_properties(13))
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, prop=_properties(9))
+    figure.subplots_adjust(left=0.08, right=0.74, top=0.88, bottom=0.12)
+    return _png(figure)
