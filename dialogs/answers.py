@@ -59,6 +59,15 @@ def choice_answer(question: Question, raw: Any) -> str:
     return picked
 
 
+def _special_option(question: Question, raw: Any) -> str | None:
+    """A number question's option (not applicable) picked by its id or its exact label, never by position."""
+    text = str(raw).strip().casefold()
+    for option in question.options:
+        if text in (option.id, option.label.zh.casefold(), option.label.en.casefold()):
+            return option.id
+    return None
+
+
 def text_answer(raw: Any) -> str:
     """Free text kept as typed, made safe to store."""
     text = clean_free_text(str(raw), TEXT_LIMIT)
@@ -72,7 +81,8 @@ def parse_answer(kb: KnowledgeBase, question: Question, raw: Any) -> Any:
     if raw is None:
         raise AnswerError("empty")
     if question.kind == "number":
-        return number_answer(kb, question, raw)
+        special = _special_option(question, raw)  # "does not apply", when the question offers it
+        return special if special is not None else number_answer(kb, question, raw)
     if question.kind == "choice":
         return choice_answer(question, raw)
     return text_answer(raw)

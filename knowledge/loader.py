@@ -17,6 +17,8 @@ import yaml
 from knowledge.conditions import ConditionError, parse_condition
 from knowledge.model import (
     DIMENSION_IDS,
+    NOT_APPLICABLE,
+    TRIAGE_REASONS,
     Action,
     Case,
     Combo,
@@ -30,6 +32,7 @@ from knowledge.model import (
     Scale,
     Summary,
     Text,
+    Threshold,
     Trap,
 )
 from knowledge.typography import fullwidth_punctuation
@@ -38,6 +41,7 @@ from knowledge.validation import validate
 DATA_DIR = Path(__file__).parent / "data"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster at start-up
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+EFFECTS = ("fatal", "weak", "fair", "note")
 
 
 class KnowledgeError(Exception):
@@ -189,21 +193,43 @@ def _action(r: _Reader, raw: dict, dimension: str, source: str) -> Action:
     return Action(aid, dimension, section, label, title, how, case)
 
 
+def _option(r: _Reader, raw: dict, where: str) -> Option:
+    """A choice option with its points, or a not-applicable answer (``not_applicable: true``, no points)."""
+    oid = r.ident(raw, where)
+    owhere = f"{where} option '{oid}'"
+    label = r.text(raw, "label", owhere) or Text("", "")
+    if raw.get("not_applicable") is True:
+        if "points" in raw:
+            r.problem(owhere, "a not-applicable option has no points")
+        if oid != NOT_APPLICABLE:
+            r.problem(owhere, f"a not-applicable option has the id '{NOT_APPLICABLE}'")
+        return Option(oid, None, label)
+    points = raw.get("points")
+    if isinstance(points, bool) or not isinstance(points, int | float) or not 0 <= points <= 100:
+        r.problem(owhere, f"'points' must be a number 0–100, got {points!r}")
+        points = 0
+    return Option(oid, float(points), label, r.condition(raw, "contradicted_by", owhere))
+
+
+def _threshold(r: _Reader, raw: dict, where: str) -> Threshold | None:
+    """A rule's or scale's source: ``{source: article, note: …}`` or ``{source: ours, note: reason, reference: …}``."""
+    value = raw.get("threshold")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("source") not in ("article", "ours") or not value.get("note"):
+        r.problem(where, "'threshold' must be {source: article|ours, note: text, reference: optional text}")
+        return None
+    reference = value.get("reference")
+    return Threshold(value["source"], str(value["note"]), None if reference is None else str(reference))
+
+
 def _question(r: _Reader, raw: dict, dimension: str, source: str) -> Question:
     qid = r.ident(raw, source)
     where = f"{source} question '{qid}'"
     kind = raw.get("kind")
     if kind not in ("choice", "number", "text"):
         r.problem(where, f"'kind' must be choice, number or text, got {kind!r}")
-    options = []
-    for raw_option in r.entries(raw, "options", where):
-        oid = r.ident(raw_option, where)
-        points = raw_option.get("points")
-        if isinstance(points, bool) or not isinstance(points, int | float) or not 0 <= points <= 100:
-            r.problem(f"{where} option '{oid}'", f"'points' must be a number 0–100, got {points!r}")
-            points = 0
-        options.append(Option(oid, float(points), r.text(raw_option, "label", f"{where} option '{oid}'")
-                              or Text("", "")))
+    options = [_option(r, o, where) for o in r.entries(raw, "options", where)]
     return Question(
         id=qid,
         dimension=dimension,
@@ -224,14 +250,21 @@ def _rule(r: _Reader, raw: dict, dimension: str, source: str) -> Rule:
     rid = r.ident(raw, source)
     where = f"{source} rule '{rid}'"
     effect = raw.get("effect")
-    if effect not in ("fatal", "weak", "note"):
-        r.problem(where, f"'effect' must be fatal, weak or note, got {effect!r}")
+    if effect not in EFFECTS:
+        r.problem(where, f"'effect' must be one of {', '.join(EFFECTS)}, got {effect!r}")
     when = r.condition(raw, "when", where)
     if when is None and "when" not in raw:
         r.problem(where, "'when' is missing")
-    return Rule(rid, dimension, when, effect if effect in ("fatal", "weak", "note") else "note",
+    exposure = raw.get("exposure")
+    if exposure not in (None, "legal", "single_point"):
+        r.problem(where, f"'exposure' must be legal or single_point, got {exposure!r}")
+        exposure = None
+    return Rule(rid, dimension, when, effect if effect in EFFECTS else "note",
                 r.ids(raw, "traps", where), r.ids(raw, "actions", where),
-                r.text(raw, "finding", where, required=False))
+                r.text(raw, "finding", where, required=False),
+                mitigated_by=r.condition(raw, "mitigated_by", where),
+                root_cause=bool(raw.get("root_cause", False)), exposure=exposure,
+                praise=bool(raw.get("praise", False)), threshold=_threshold(r, raw, where))
 
 
 def _scale(r: _Reader, raw: dict, where: str) -> Scale:
@@ -240,7 +273,12 @@ def _scale(r: _Reader, raw: dict, where: str) -> Scale:
         r.problem(where, "a scale needs 'points': at least two [x, points] pairs")
         return Scale(str(raw.get("metric")), ((0.0, 0.0), (1.0, 0.0)))
     pairs = [(r.number(x, where, "a scale's x"), r.number(p, where, "a scale's points")) for x, p in points]
-    return Scale(str(raw.get("metric")), tuple(pairs))
+    better = raw.get("better", "higher")
+    if better not in ("higher", "lower"):
+        r.problem(where, f"'better' must be higher or lower, got {better!r}")
+        better = "higher"
+    return Scale(str(raw.get("metric")), tuple(pairs), better, r.condition(raw, "only_if", where),
+                 _threshold(r, raw, where))
 
 
 class _Collected:
@@ -292,7 +330,10 @@ def _summary(r: _Reader, raw: dict, into: _Collected) -> Summary:
         r.problem(where, "'focus.points' is missing")
     combos = [Combo(tuple(c.get("dimensions") or ()), r.text(c, "text", f"{where} combo") or Text("", ""))
               for c in r.entries(raw, "combos", where)]
+    triage_raw = raw.get("triage") or {}
+    triage = {key: r.text(triage_raw, key, f"{where} triage") or Text("", "") for key in TRIAGE_REASONS}
     return Summary(
+        triage=MappingProxyType(triage),
         formula_title=r.text(formula, "title", f"{where} formula") or Text("", ""),
         formula=r.text(formula, "text", f"{where} formula") or Text("", ""),
         focus_title=r.text(focus, "title", f"{where} focus") or Text("", ""),

@@ -19,7 +19,9 @@ DIMENSION_IDS: tuple[str, ...] = (
 )
 
 Locale = Literal["zh", "en"]
-Effect = Literal["fatal", "weak", "note"]
+Effect = Literal["fatal", "weak", "fair", "note"]
+Exposure = Literal["legal", "single_point"]
+NOT_APPLICABLE = "not_applicable"  # the option id of a "does not apply to my business" answer
 QuestionKind = Literal["choice", "number", "text"]
 
 
@@ -87,9 +89,16 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class Option:
+    """One answer to pick; a not-applicable option has no points and leaves the question out of the score."""
+
     id: str
-    points: float
+    points: float | None
     label: Text
+    contradicted_by: Any = None  # a Condition: the facts that say this self-rating is wrong
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.points is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +116,31 @@ class Question:
     only_if: Any = None  # a Condition (see knowledge.conditions)
     quick_if: Any = None
 
-    def option(self, option_id: str) -> Option | None:
+    def option(self, option_id: Any) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def not_applicable(self, value: Any) -> bool:
+        """Whether this answer says the question does not apply to the business."""
+        option = self.option(value) if isinstance(value, str) else None
+        return option is not None and option.not_applicable
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """Where a rule's numbers come from: the article's section, or ours with the reason (and a public figure)."""
+
+    source: Literal["article", "ours"]
+    note: str  # the article's section and words, or the reason we chose it
+    reference: str | None = None  # a public reference figure, where one exists
 
 
 @dataclass(frozen=True, slots=True)
 class Scale:
     metric: str
     points: tuple[tuple[float, float], ...]
+    better: Literal["higher", "lower"] = "higher"
+    only_if: Any = None  # a Condition: the scale counts only while it holds
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +152,11 @@ class Rule:
     traps: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     finding: Text | None = None
+    mitigated_by: Any = None  # a Condition: the owner shows the risk is handled; the effect drops one step
+    root_cause: bool = False  # its actions go first among its dimension's when it fires with a worse rule
+    exposure: Exposure | None = None  # a legal or single-point risk: triage puts it right after fatal boards
+    praise: bool = False  # a finding that praises; shown only when the dimension is fair or strong
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +179,9 @@ class Combo:
     text: Text
 
 
+TRIAGE_REASONS: tuple[str, ...] = ("cash_cause", "cash", "fatal", "legal", "single_point", "grow", "weak", "fair")
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     formula_title: Text
@@ -157,6 +191,7 @@ class Summary:
     focus_points: tuple[Text, ...]
     combos: tuple[Combo, ...]
     intro: Text
+    triage: MappingProxyType[str, Text] = field(default_factory=lambda: MappingProxyType({}))  # why, per place
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from knowledge.conditions import AnswerIn, MetricIs, leaves
-from knowledge.model import DIMENSION_IDS, Dimension, KnowledgeBase, Question
+from knowledge.model import DIMENSION_IDS, Dimension, KnowledgeBase, Question, Rule
 
 
 def validate(kb: KnowledgeBase) -> list[str]:
@@ -84,9 +84,12 @@ def _feasible(leaf: MetricIs, low: float | None, high: float | None) -> bool:
 
 def _question_problems(kb: KnowledgeBase, q: Question) -> Iterator[str]:
     where = f"question '{q.id}'"
+    scored = [o for o in q.options if not o.not_applicable]
+    if len(q.options) - len(scored) > 1:
+        yield f"{where}: at most one not-applicable option"
     if q.kind == "choice":
-        if not 2 <= len(q.options) <= 6:
-            yield f"{where}: a choice question needs 2–6 options, has {len(q.options)}"
+        if not 2 <= len(scored) <= 6:
+            yield f"{where}: a choice question needs 2–6 options with points, has {len(scored)}"
         duplicates = [o for o, n in Counter(o.id for o in q.options).items() if n > 1]
         if duplicates:
             yield f"{where}: option ids used twice: {duplicates}"
@@ -98,8 +101,8 @@ def _question_problems(kb: KnowledgeBase, q: Question) -> Iterator[str]:
             yield f"{where}: unknown metric {q.metric!r}"
         elif metric.derived:
             yield f"{where}: metric '{q.metric}' is derived and cannot be asked"
-        if q.options:
-            yield f"{where}: a number question has no options"
+        if scored:
+            yield f"{where}: a number question takes no options but a not-applicable one"
     else:
         if q.options or q.metric:
             yield f"{where}: a text question has no options and no metric"
@@ -107,6 +110,53 @@ def _question_problems(kb: KnowledgeBase, q: Question) -> Iterator[str]:
             yield f"{where}: a text question cannot be part of the quick check"
     yield from _condition_problems(kb, q.only_if, f"{where} only_if")
     yield from _condition_problems(kb, q.quick_if, f"{where} quick_if")
+    for option in q.options:
+        if option.contradicted_by is None:
+            continue
+        owhere = f"{where} option '{option.id}' contradicted_by"
+        if not q.self_rating:
+            yield f"{owhere}: only a self-rating's options can be contradicted"
+        if q.id in _questions_tested(option.contradicted_by):
+            yield f"{owhere}: cannot test its own question"
+        yield from _condition_problems(kb, option.contradicted_by, owhere)
+
+
+def _questions_tested(condition: object) -> set[str]:
+    return {leaf.question for leaf in leaves(condition) if isinstance(leaf, AnswerIn)}  # type: ignore[arg-type]
+
+
+def _tests_metrics(condition: object) -> bool:
+    return any(isinstance(leaf, MetricIs) for leaf in leaves(condition))  # type: ignore[arg-type]
+
+
+def _rule_problems(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
+    rwhere = f"rule '{rule.id}'"
+    yield from _condition_problems(kb, rule.when, rwhere)
+    yield from _condition_problems(kb, rule.mitigated_by, f"{rwhere} mitigated_by")
+    for trap in rule.traps:
+        if trap not in kb.traps:
+            yield f"{rwhere}: unknown trap '{trap}'"
+    for action_id in rule.actions:
+        if action_id not in kb.actions:
+            yield f"{rwhere}: unknown action '{action_id}'"
+    if not rule.traps and not rule.actions and rule.finding is None:
+        yield f"{rwhere}: triggers no trap, recommends no action and has no finding"
+    if rule.effect in ("note", "fair") and rule.traps:
+        yield f"{rwhere}: a {rule.effect} rule names no trap (traps are for weak and fatal findings)"
+    if rule.mitigated_by is not None and rule.effect not in ("fatal", "weak"):
+        yield f"{rwhere}: only a fatal or weak rule can be mitigated"
+    if rule.praise:
+        self_rated = {q.id for q in kb.questions.values() if q.self_rating}
+        if rule.effect != "note":
+            yield f"{rwhere}: a praise rule is a note"
+        if _questions_tested(rule.when) & self_rated:
+            yield f"{rwhere}: praise cannot rest on a self-rating"
+    if rule.effect != "note" and rule.when is not None and not _tests_metrics(rule.when):
+        tested = _questions_tested(rule.when)
+        if tested and all(kb.questions[q].self_rating for q in tested if q in kb.questions):
+            yield f"{rwhere}: a self-rating alone cannot cap a score (evidence over opinion); make it a note"
+    if rule.when is not None and _tests_metrics(rule.when) and rule.threshold is None:
+        yield f"{rwhere}: a rule on a metric says where its threshold comes from ('threshold')"
 
 
 def _dimension_problems(kb: KnowledgeBase, d: Dimension) -> Iterator[str]:
@@ -124,16 +174,7 @@ def _dimension_problems(kb: KnowledgeBase, d: Dimension) -> Iterator[str]:
     for scale in d.scales:
         yield from _scale_problems(kb, d, scale)
     for rule in d.rules:
-        rwhere = f"rule '{rule.id}'"
-        yield from _condition_problems(kb, rule.when, rwhere)
-        for trap in rule.traps:
-            if trap not in kb.traps:
-                yield f"{rwhere}: unknown trap '{trap}'"
-        for action_id in rule.actions:
-            if action_id not in kb.actions:
-                yield f"{rwhere}: unknown action '{action_id}'"
-        if not rule.traps and not rule.actions and rule.finding is None:
-            yield f"{rwhere}: triggers no trap, recommends no action and has no finding"
+        yield from _rule_problems(kb, rule)
 
 
 def _scale_problems(kb: KnowledgeBase, d: Dimension, scale) -> Iterator[str]:
@@ -144,8 +185,13 @@ def _scale_problems(kb: KnowledgeBase, d: Dimension, scale) -> Iterator[str]:
     ps = [p for _, p in scale.points]
     if any(b <= a for a, b in itertools.pairwise(xs)):
         yield f"{where}: x values must strictly increase"
-    if any(b < a for a, b in itertools.pairwise(ps)):
+    if scale.better == "higher" and any(b < a for a, b in itertools.pairwise(ps)):
         yield f"{where}: points must never decrease (more of a good metric never scores lower)"
+    if scale.better == "lower" and any(b > a for a, b in itertools.pairwise(ps)):
+        yield f"{where}: points must never increase (more of a bad metric never scores higher)"
+    if scale.threshold is None:
+        yield f"{where}: a scale says where its points come from ('threshold')"
+    yield from _condition_problems(kb, scale.only_if, f"{where} only_if")
     if any(not 0 <= p <= 100 for p in ps):
         yield f"{where}: points must lie in 0–100"
 

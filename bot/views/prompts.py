@@ -14,9 +14,11 @@ def describe_value(kb: KnowledgeBase, question: Question, value: Any, locale: st
     """An answer as the owner would recognise it: the option's label, the number with its unit, the text."""
     if value is None:
         return t(locale, "conv.skipped")
+    option = question.option(str(value))  # a choice, or a number question's "not applicable"
+    if option is not None:
+        return option.label(locale)
     if question.kind == "choice":
-        option = question.option(str(value))
-        return option.label(locale) if option else str(value)
+        return str(value)
     if question.kind == "number" and question.metric:
         return metric_value(kb.metrics[question.metric].unit, float(value), locale)
     return str(value)

@@ -9,20 +9,19 @@ from bot.views.formatting import metric_value, plain_number
 from bot.views.i18n import t
 from knowledge.model import KnowledgeBase
 from knowledge.scoring import Finding, Report
+from knowledge.typography import space_cjk
 
 BAND_MARKERS = {"fatal": "🔴", "weak": "🟠", "fair": "🟡", "strong": "🟢", "unanswered": "⚪", "critical": "🔴"}
 
 
-def finding_text(finding: Finding, locale: str) -> str:
-    """A rule's finding with its {metric} placeholders filled from the owner's numbers."""
-    values = defaultdict(lambda: "?", {k: plain_number(v) for k, v in finding.metrics.items()})
-    return finding.rule.finding(locale).format_map(values) if finding.rule.finding else ""
-
-
-def _focus_reason(report: Report, dimension: str) -> str:
-    if dimension in report.fatal:
-        return "survive"
-    return "grow" if dimension in report.strengths else "fix"
+def finding_text(kb: KnowledgeBase, finding: Finding, locale: str) -> str:
+    """A rule's finding with its {metric} placeholders filled from the owner's numbers, with their units."""
+    values = defaultdict(lambda: "?", {k: metric_value(kb.metrics[k].unit, v, locale)
+                                       for k, v in finding.metrics.items()})
+    if kb.metrics.get("managers") and "managers" in finding.metrics:  # counts read as bare numbers
+        values["managers"] = plain_number(finding.metrics["managers"])
+    text = finding.rule.finding(locale).format_map(values) if finding.rule.finding else ""
+    return space_cjk(text) if locale == "zh" else text
 
 
 def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:
@@ -38,7 +37,7 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
                 "explanation": trap.explanation(locale), "section": trap.section,
                 "case_title": case.title(locale) if case else "", "case_story": case.story(locale) if case else "",
             })
-    findings = {f.rule.id: finding_text(f, locale) for r in report.dimensions for f in r.findings}
+    findings = {f.rule.id: finding_text(kb, f, locale) for r in report.dimensions for f in r.findings}
     contradictions = []
     for c in report.contradictions:
         question = kb.questions[c.question]
@@ -64,10 +63,9 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
         "traps": traps,
         "findings": [text for text in findings.values() if text],
         "focus": [
-            {"title": kb.actions[a].title(locale), "how": kb.actions[a].how(locale),
-             "dimension": title[kb.actions[a].dimension],
-             "reason": t(locale, f"report.focus_reason.{_focus_reason(report, kb.actions[a].dimension)}")}
-            for a in report.focus_actions
+            {"title": kb.actions[a.id].title(locale), "how": kb.actions[a.id].how(locale),
+             "dimension": title[a.dimension], "why": a.why(kb, locale)}
+            for a in report.focus
         ],
         "contradictions": contradictions,
         "metrics": [

@@ -226,6 +226,8 @@ def check_questions_json(data: dict[str, Any]) -> None:
                 assert set(option) >= {"id", "label", "points"}
                 assert option["label"]
                 assert 0 <= option["points"] <= 100
+        elif question.kind == "number":  # a number question offers at most its "not applicable" answer
+            assert all(o["id"] == "not_applicable" and o["points"] is None for o in item["options"])
         else:
             assert item["options"] == []
         if question.kind == "number":

@@ -282,7 +282,8 @@ def test_big_customer_adds_the_pipeline_question_and_changing_it_removes_it(
     conv: Conversation, kb: KnowledgeBase
 ) -> None:
     top = metric_question(kb, "top_customer_share")
-    pipeline = next(q for q in kb.questions.values() if q.only_if is not None)
+    pipeline = kb.questions["risk_new_customer_pipeline"]
+    assert pipeline.only_if is not None
     assert pipeline.dimension == "risk_control"
     driver = started(conv, "full")
     while driver.session.current != top.id:
@@ -313,6 +314,7 @@ def test_every_question_in_the_knowledge_base_is_asked_in_some_scenario(conv: Co
             "quick", {"monthly_fixed_costs": 200_000, "top_customer_share": 60}),
         "quick, top-heavy team of 30": ("quick", {"headcount": 30, "managers": 15}),
         "full, one big customer": ("full", {"top_customer_share": 60}),
+        "full, a single core supplier": ("full", {"backup_suppliers": 0}),
     }
     asked: dict[str, set[str]] = {}
     for name, (mode, overrides) in scenarios.items():

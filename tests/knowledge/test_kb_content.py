@@ -114,7 +114,9 @@ def test_design_metrics_are_declared_and_asked() -> None:
     asked = {q.metric for q in KB.questions.values() if q.metric}
     assert declared - {"runway_months"} <= asked
     assert KB.metrics["runway_months"].derived == ("cash_on_hand", "monthly_fixed_costs", 1.0)
-    for share in ("receivables_share", "top_customer_share", "repeat_customer_share", "referral_share"):
+    overdue = KB.metrics["receivables_share"]  # overdue receivables against one month's revenue: can pass 100%
+    assert (overdue.unit, overdue.minimum, overdue.maximum) == ("percent", 0, 1000)
+    for share in ("top_customer_share", "repeat_customer_share", "referral_share"):
         metric = KB.metrics[share]
         assert (metric.unit, metric.minimum, metric.maximum) == ("percent", 0, 100)
     assert KB.metrics["headcount"].integer

@@ -114,10 +114,11 @@ def test_unknown_metric_in_condition(data_dir: Path) -> None:
 
 def test_unknown_question_in_condition(data_dir: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
-        entry(raw, "rules", "cash_rule_self_tight")["when"] = {"answer": "cash_no_such_question", "in": ["under_3"]}
+        rule = entry(raw, "rules", "cash_rule_growth_on_credit")
+        rule["when"] = {"answer": "cash_no_such_question", "in": ["under_3"]}
 
     edit_yaml(data_dir, "dimensions/cash_flow.yaml", change)
-    assert_named(problems_of(data_dir), "cash_rule_self_tight", "cash_no_such_question")
+    assert_named(problems_of(data_dir), "cash_rule_growth_on_credit", "cash_no_such_question")
 
 
 @pytest.mark.parametrize("locale", ["en", "zh"])
@@ -204,7 +205,7 @@ def test_duplicated_trap_id(data_dir: Path) -> None:
 def test_duplicated_id_across_kinds(data_dir: Path) -> None:
     # A rule named like a question of another dimension: ids are unique across the whole base.
     edit_yaml(data_dir, "dimensions/cash_flow.yaml",
-              lambda raw: entry(raw, "rules", "cash_rule_self_tight").update(id="team_self"))
+              lambda raw: entry(raw, "rules", "cash_rule_growth_on_credit").update(id="team_self"))
     assert_named(problems_of(data_dir), "team_self", "2 times")
 
 

@@ -277,13 +277,19 @@ def test_every_trap_and_action_is_reached_by_some_answers() -> None:
     assert actions == set(KB.actions)
 
 
+BEST_NUMBERS = {"cash_available": 3_000_000, "cash_fixed_costs": 100_000, "cash_receivables": 0, "cash_inventory": 0,
+                "ret_repeat_share": 90, "ret_complaint_hours": 1, "ret_referral_share": 60, "cost_headcount": 10,
+                "cost_managers": 1, "adapt_online_share": 60, "risk_top_customer_share": 5,
+                "risk_backup_supplier_count": 3}
+
+
 @pytest.mark.parametrize("dimension", KB.dimensions, ids=lambda d: d.id)
 def test_grow_action_reached_when_dimension_is_a_long_board(dimension: Any) -> None:
     """Best option everywhere in the dimension and nothing else: it is a strength and its grow action is picked."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = {q: v for q, v in BEST_NUMBERS.items() if KB.questions[q].dimension == dimension.id}
     for q in dimension.questions:
         if q.kind == "choice":
-            answers[q.id] = max(q.options, key=lambda o: o.points).id
+            answers[q.id] = max(q.options, key=lambda o: -1 if o.points is None else o.points).id
     report = assess(KB, answers)
     assert report.dimension(dimension.id).band == "strong"
     assert report.strengths == (dimension.id,)

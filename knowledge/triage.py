@@ -1,0 +1,100 @@
+"""Triage: the three focus actions in the order a consultant would give them, each with why it is there.
+
+1. While cash is fatal, the cash actions of the rules that fire, their root cause first (over 80% of the
+   small firms that close die of a cash break, not of missing profit).
+2. The other fatal dimensions, worst first: one action each.
+3. Legal and single-point exposures (a compliance gap, one customer, one supplier, one key person).
+4. One action that lengthens the strongest strength (the article's 聚焦: make 2–3 long boards longer).
+5. Weak dimensions, weakest first; then, if room is left, the fair ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from knowledge.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from knowledge.scoring import DimensionResult, Fired
+
+MAX_FOCUS_ACTIONS = 3
+CASH = "cash_flow"
+
+
+@dataclass(frozen=True, slots=True)
+class FocusAction:
+    """One action of the plan: which, for which dimension, and the reason for its place."""
+
+    id: str
+    dimension: str
+    reason: str  # a key of the knowledge base's triage texts (knowledge.model.TRIAGE_REASONS)
+    trap: str | None = None  # the root cause's trap, for reason cash_cause
+
+    def why(self, kb: KnowledgeBase, locale: str) -> str:
+        """The one line that says why this action is in its place, in the owner's language."""
+        trap = kb.traps[self.trap].title(locale) if self.trap else ""
+        dimension = kb.dimension(self.dimension).title(locale)
+        return kb.summary.triage[self.reason](locale).format(dimension=dimension, trap=trap)
+
+
+class _Plan:
+    def __init__(self) -> None:
+        self.actions: list[FocusAction] = []
+
+    @property
+    def full(self) -> bool:
+        return len(self.actions) >= MAX_FOCUS_ACTIONS
+
+    def add(self, action: str, dimension: str, reason: str, trap: str | None = None) -> bool:
+        if self.full or any(a.id == action for a in self.actions):
+            return False
+        self.actions.append(FocusAction(action, dimension, reason, trap))
+        return True
+
+    def add_first(self, candidates: Iterable[str], dimension: str, reason: str) -> None:
+        """The first candidate not yet in the plan."""
+        for action in candidates:
+            if self.add(action, dimension, reason):
+                return
+
+
+def _actions(fired: Sequence[Fired], effects: tuple[str, ...]) -> list[str]:
+    return [a for f in fired if f.effect in effects for a in f.rule.actions]
+
+
+def _cash_first(kb: KnowledgeBase, cash: DimensionResult, plan: _Plan) -> None:
+    for f in cash.fired:
+        if f.rule.root_cause and f.effect in ("fatal", "weak"):
+            for action in f.rule.actions:
+                plan.add(action, CASH, "cash_cause", f.rule.traps[0] if f.rule.traps else None)
+    for action in _actions(cash.fired, ("fatal", "weak")) or [kb.dimension(CASH).grow_action]:
+        plan.add(action, CASH, "cash")
+
+
+def _by_score(results: Iterable[DimensionResult], band: str, order: dict[str, int]) -> list[DimensionResult]:
+    return sorted((r for r in results if r.band == band), key=lambda r: (r.score or 0, order[r.id]))
+
+
+def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Sequence[str]) -> tuple[FocusAction, ...]:
+    """At most three focus actions, most urgent first."""
+    order = {d.id: d.order for d in kb.dimensions}
+    plan = _Plan()
+    by_id = {r.id: r for r in results}
+    if by_id[CASH].band == "fatal":
+        _cash_first(kb, by_id[CASH], plan)
+    for r in _by_score(results, "fatal", order):
+        if r.id != CASH:
+            plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")) or [kb.dimension(r.id).grow_action],
+                           r.id, "fatal")
+    exposures = [(f, r) for r in results for f in r.fired if f.rule.exposure and f.effect != "note"]
+    exposures.sort(key=lambda pair: (pair[0].rule.exposure != "legal", pair[1].score or 0))
+    for f, r in exposures:
+        plan.add_first(f.rule.actions, r.id, f.rule.exposure or "single_point")
+    for dimension in strengths[:1]:
+        plan.add(kb.dimension(dimension).grow_action, dimension, "grow")
+    for band in ("weak", "fair"):
+        for r in _by_score(results, band, order):
+            plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")), r.id, band)
+    return tuple(plan.actions)
