@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from dialogs.conversation import Step
@@ -24,3 +25,50 @@ class SessionStore(Protocol):
                     update_id: int | None = None) -> None: ...
 
     def latest_finished(self, user_id: int) -> FinishedCheck | None: ...
+
+
+class KeptCheck(Protocol):
+    """A finished check's stored report (bot/storage/reports.py): history and export never score it again."""
+
+    assessment_id: int
+    finished: str
+    mode: str
+    focus: str | None
+    kb_version: str
+    report: dict[str, Any]
+
+
+class ChosenAction(Protocol):
+    """A focus action the owner chose: open, done or dropped."""
+
+    id: int
+    action: str
+    dimension: str
+    assessment_id: int | None
+    chosen: str
+    status: str
+    closed: str | None
+
+
+class HistoryStore(Protocol):
+    """The kept reports and the chosen actions of one user."""
+
+    def kept_reports(self, user_id: int) -> Sequence[KeptCheck]: ...
+
+    def latest_kept_report(self, user_id: int) -> KeptCheck | None: ...
+
+    def focus_actions(self, user_id: int) -> Sequence[ChosenAction]: ...
+
+
+class ActionStore(HistoryStore, Protocol):
+    """Choosing and closing focus actions; at most three open, enforced in one transaction."""
+
+    def choose_action(self, user_id: int, action: str, dimension: str, assessment_id: int | None) -> str: ...
+
+    def close_action(self, user_id: int, row_id: int, status: str) -> bool: ...
+
+
+class ExportStore(HistoryStore, Protocol):
+    """Every row stored about a user, by table."""
+
+    def user_rows(self, user_id: int) -> dict[str, list[dict[str, Any]]]: ...

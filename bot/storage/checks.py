@@ -102,6 +102,7 @@ class CheckRecords:
             "INSERT OR REPLACE INTO dimension_scores (assessment_id, dimension, score, band) VALUES (?, ?, ?, ?)",
             [(assessment_id, d.id, d.score, d.band) for d in report.dimensions],
         )
+        self._keep_report(assessment_id, report, stamp)  # bot/storage/reports.py, in the same transaction
 
     def answers(self, assessment_id: int) -> dict[str, Any]:
         rows = self.db.execute("SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id])
@@ -111,7 +112,9 @@ class CheckRecords:
         """The owner's most recent finished assessment, with its answers."""
         row = self.db.execute(
             "SELECT id, mode, focus, started, finished, overall, band FROM assessments"
-            " WHERE user_id = ? AND status = 'finished' ORDER BY finished DESC, id DESC LIMIT 1",
+            " WHERE user_id = ? AND status = 'finished'"
+            " AND EXISTS (SELECT 1 FROM answers WHERE assessment_id = assessments.id)"  # never an empty check
+            " ORDER BY finished DESC, id DESC LIMIT 1",
             [user_id],
         ).fetchone()
         if row is None:

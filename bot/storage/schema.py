@@ -59,3 +59,18 @@ def m002_telegram_prompts(db: Database) -> None:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@migrations()
+def m_issue9_reports_and_focus_actions(db: Database) -> None:
+    """Each finished check's report as JSON with the knowledge base's version; the owner's chosen focus actions."""
+    # ON DELETE CASCADE: forgetting a user (or a check) forgets its reports and actions
+    db.execute("CREATE TABLE reports (assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
+               " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, finished TEXT NOT NULL,"
+               " kb_version TEXT NOT NULL, answered INTEGER NOT NULL, report TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_reports_user ON reports (user_id, finished)")
+    db.execute("CREATE TABLE focus_actions (id INTEGER PRIMARY KEY,"
+               " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, action TEXT NOT NULL,"
+               " dimension TEXT NOT NULL, assessment_id INTEGER REFERENCES assessments(id) ON DELETE SET NULL,"
+               " chosen TEXT NOT NULL, status TEXT NOT NULL, closed TEXT)")
+    db.execute("CREATE INDEX idx_focus_actions_user ON focus_actions (user_id, status)")

@@ -9,8 +9,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.storage.actions import ActionRecords
 from bot.storage.checks import CheckRecords, StoredAssessment
+from bot.storage.dump import DumpRecords
 from bot.storage.prompts import PromptRecords
+from bot.storage.reports import ReportRecords
 from bot.storage.schema import migrations
 from bot.storage.updates import UpdateRecords
 from bot.storage.users import User, UserRecords
@@ -18,7 +21,7 @@ from bot.storage.users import User, UserRecords
 __all__ = ["Store", "StoredAssessment", "User", "migrations"]
 
 
-class Store(UserRecords, CheckRecords, PromptRecords, UpdateRecords):
+class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, DumpRecords, PromptRecords, UpdateRecords):
     """One SQLite file in WAL mode, its schema migrated on open."""
 
     def __init__(self, path: Path | str) -> None:
