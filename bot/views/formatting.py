@@ -14,24 +14,38 @@ def plain_number(value: float, digits: int = 1) -> str:
 
 
 def money(value: float, locale: str) -> str:
-    """Money in CNY the way each locale says it."""
+    """Money in CNY the way each locale says it; rounded before the unit is chosen (999,999 is ¥1M)."""
     if locale == "zh":
-        if abs(value) >= 1e8:
+        if abs(round(value, -4)) >= 1e8:
             return f"{plain_number(value / 1e8, 2)}亿元"
         if abs(value) >= 1e4:
             return f"{plain_number(value / 1e4, 1)}万元"
         return f"{plain_number(value, 0)}元"
-    if abs(value) >= 1e6:
+    if abs(round(value, -4)) >= 1e6:
         return f"¥{plain_number(value / 1e6, 2)}M"
     if abs(value) >= 1e4:
         return f"¥{plain_number(value / 1e3, 0)}k"
     return f"¥{plain_number(value, 0)}"
 
 
+SINGULAR = {"months": "month", "days": "day", "hours": "hour"}
+
+
+def duration(unit: str, value: float, locale: str) -> str:
+    """1 month / 2 months, 约半个月 / half a month, 不到半个月: the number as an owner says it."""
+    if unit == "months" and value < 0.75:
+        return t(locale, "units.half_month" if value >= 0.35 else "units.under_half_month")
+    n = plain_number(value)
+    key = SINGULAR[unit] if n == "1" else unit
+    return t(locale, f"units.{key}", n=n)
+
+
 def metric_value(unit: str, value: float, locale: str) -> str:
-    """A metric value with its unit: 50万元, 60%, 2.5 个月 / 2.5 months."""
+    """A metric value with its unit: 50万元, 60%, 2.5 个月 / 2.5 months, 1 hour."""
     if unit == "CNY":
         return money(value, locale)
     if unit == "percent":
         return f"{plain_number(value)}%"
+    if unit in SINGULAR:
+        return duration(unit, value, locale)
     return t(locale, f"units.{unit}", n=plain_number(value))
