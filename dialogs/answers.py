@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dialogs.parsing import NumberError, clean_free_text, match_option, parse_number
+from dialogs.parsing import MAX_ABS_NUMBER, NumberError, clean_free_text, match_option, read_number
+from dialogs.units import Converted, UnitError, convert, rule_for
 from knowledge.model import KnowledgeBase, Question
 
 TEXT_LIMIT = 1000
@@ -14,36 +15,63 @@ TEXT_LIMIT = 1000
 class AnswerError(ValueError):
     """Why an answer is refused: a reason key the channels translate, and the range it refers to.
 
-    Reasons: empty, not_a_number, too_large, ambiguous, unknown_option, below_min, above_max, not_whole.
+    Reasons: empty, not_a_number, too_large, too_long, odd_digit, ambiguous, unknown_option, below_min,
+    above_max, not_whole, wrong_unit, foreign_currency, confirm_share, and the consistency reasons of
+    `dialogs.consistency` (`managers_above_headcount`, ...). `values` holds what the message names
+    (`unit`: the metric's unit; `other`: the answer this one contradicts).
     """
 
-    def __init__(self, reason: str, minimum: float | None = None, maximum: float | None = None) -> None:
+    def __init__(self, reason: str, minimum: float | None = None, maximum: float | None = None,
+                 values: dict[str, Any] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.minimum = minimum
         self.maximum = maximum
+        self.values = dict(values or {})
 
 
-def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
-    """A number within the question's metric range, from a number or a text as people type it."""
+class ShareToConfirm(AnswerError):
+    """A share typed as a fraction ("0.55"): read as `value` percent, to be confirmed before it is stored."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__("confirm_share")
+        self.value = value
+
+
+def _converted(metric_unit: str, raw: Any) -> Converted:
     if isinstance(raw, bool):
         raise AnswerError("not_a_number")
-    if isinstance(raw, int | float):
+    if isinstance(raw, int | float):  # from an answers file
+        if isinstance(raw, int) and abs(raw) > MAX_ABS_NUMBER:
+            raise AnswerError("too_large")
         value = float(raw)
         if not math.isfinite(value):
             raise AnswerError("not_a_number")
-    else:
-        try:
-            value = parse_number(str(raw))
-        except NumberError as error:
-            raise AnswerError(error.reason) from None
+        return Converted(value, confirm=rule_for(metric_unit).confirm_fraction and 0 < value < 1)
+    try:
+        return convert(read_number(str(raw)), metric_unit)
+    except NumberError as error:
+        raise AnswerError(error.reason) from None
+    except UnitError as error:
+        raise AnswerError(error.reason, values={"unit": error.unit}) from None
+
+
+def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
+    """A number within the question's metric range, in the metric's unit, from a number or a typed text.
+
+    Units are read (see `dialogs.units`); a share typed as a fraction raises ShareToConfirm.
+    """
     metric = kb.metrics[question.metric or ""]
+    converted = _converted(metric.unit, raw)
+    value = converted.value
     if metric.minimum is not None and value < metric.minimum:
         raise AnswerError("below_min", metric.minimum, metric.maximum)
     if metric.maximum is not None and value > metric.maximum:
         raise AnswerError("above_max", metric.minimum, metric.maximum)
     if metric.integer and value != int(value):
         raise AnswerError("not_whole", metric.minimum, metric.maximum)
+    if converted.confirm:
+        raise ShareToConfirm(value)
     return int(value) if metric.integer else value
 
 

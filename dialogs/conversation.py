@@ -9,19 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogs.answers import AnswerError, parse_answer
+from dialogs import consistency
+from dialogs.answers import AnswerError, ShareToConfirm, parse_answer
 from dialogs.machine import Stage, machine
 from dialogs.outputs import (
     Ask,
+    ConfirmDiscard,
+    ConfirmShare,
     Insight,
     Menu,
     Notice,
+    OpenCheck,
     Output,
     Paused,
     Reask,
     ReportReady,
     WhyWeAsk,
 )
+from dialogs.parsing import is_no, is_yes
 from dialogs.plan import plan, progress
 from dialogs.session import Session
 from knowledge.model import KnowledgeBase, Question
@@ -31,7 +36,10 @@ from knowledge.scoring import assess, compute_metrics, score_dimension
 # Events: what the owner did.
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """Show the choice between the quick check and the full assessment."""
+    """Show the choice between the quick check and the full assessment; a returning owner is welcomed back."""
+
+    last_overall: int | None = None  # the overall score of their last report
+    returning: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,7 @@ class Begin:
     mode: str  # quick, full or recheck
     focus: str | None = None  # the dimension of a re-check
     carried: dict[str, Any] = field(default_factory=dict)  # a re-check's answers for the other dimensions
+    replace: bool = False  # the owner confirmed discarding the open check; without it an open check is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,13 @@ class Why:
 
 
 @dataclass(frozen=True, slots=True)
+class Confirm:
+    """Yes or no to the question just put: "55%?"."""
+
+    yes: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Cancel:
     pass
 
@@ -71,7 +87,7 @@ class Resume:
     pass
 
 
-Event = Offer | Begin | Answer | Skip | Back | Why | Cancel | Resume
+Event = Offer | Begin | Answer | Confirm | Skip | Back | Why | Cancel | Resume
 
 
 @dataclass(slots=True)
@@ -137,9 +153,12 @@ class Conversation:
     # -- dispatch -------------------------------------------------------------------------------
 
     def _dispatch(self, s: Session, event: Event, result: Step) -> None:
+        pending = s.pending
+        if not isinstance(event, Why):
+            s.pending = None  # a "55%?" stands only until the next move
         if isinstance(event, Offer):
             self._fire(s, "offer")
-            result.outputs.append(Menu(open_check=self._open_summary(s)))
+            result.outputs.append(Menu(self.open_summary(s), event.last_overall, event.returning))
         elif isinstance(event, Begin):
             self._begin(s, event, result)
         elif isinstance(event, Resume):
@@ -148,8 +167,8 @@ class Conversation:
             self._cancel(s, result)
         elif s.stage != Stage.ASKING:
             result.outputs.append(Notice("no_open_check" if not s.has_open_check else "paused_check"))
-        elif isinstance(event, Answer):
-            self._answer(s, event.raw, result)
+        elif isinstance(event, Answer | Confirm):
+            self._answer(s, event, pending if pending and pending.get("question") == s.current else None, result)
         elif isinstance(event, Skip):
             self._record(s, None, result)
         elif isinstance(event, Back):
@@ -157,13 +176,17 @@ class Conversation:
         elif isinstance(event, Why):
             result.outputs.append(WhyWeAsk(s.current or ""))
 
-    def _open_summary(self, s: Session) -> tuple[str, int, int] | None:
+    def open_summary(self, s: Session) -> OpenCheck | None:
         """(mode, answered, planned) of a check that can be resumed, else None."""
         if not s.has_open_check:
             return None
         return (s.mode or "full", len(s.asked), len(self.plan_for(s)))
 
     def _begin(self, s: Session, event: Begin, result: Step) -> None:
+        summary = self.open_summary(s)
+        if summary is not None and s.asked and not event.replace:  # never discard answers without a yes
+            result.outputs.append(ConfirmDiscard(summary, event.mode, event.focus))
+            return
         self._fire(s, "begin")
         s.mode, s.focus = event.mode, event.focus
         s.answers, s.asked = {}, []  # assessment_id stays until storage replaces it, abandoning the old check
@@ -179,7 +202,7 @@ class Conversation:
             result.outputs.append(Notice("nothing_to_cancel"))
             return
         self._fire(s, "cancel")
-        result.outputs.append(Paused(self._open_summary(s)))
+        result.outputs.append(Paused(self.open_summary(s)))
 
     def _resume(self, s: Session, result: Step) -> None:
         if s.stage == Stage.ASKING:
@@ -190,15 +213,38 @@ class Conversation:
             return
         result.outputs.append(self.ask_output(s, note="resumed"))
 
-    def _answer(self, s: Session, raw: Any, result: Step) -> None:
+    def _answer(self, s: Session, event: Answer | Confirm, pending: dict[str, Any] | None, result: Step) -> None:
+        """A typed or tapped answer; while "55%?" waits, a yes or no (typed or tapped) answers that."""
         question = self.kb.questions[s.current or ""]
+        yes = event.yes if isinstance(event, Confirm) else _yes_or_no(event.raw)
+        if pending is not None and yes is not None:
+            if yes:
+                self._record(s, pending["value"], result)
+            else:
+                self._reask(s, question, AnswerError("share_declined"), result)
+            return
+        if isinstance(event, Confirm):  # a yes or no with nothing to confirm: show the question again
+            result.outputs.append(self.ask_output(s))
+            return
         try:
-            value = parse_answer(self.kb, question, raw)
+            value = parse_answer(self.kb, question, event.raw)
+            if question.kind == "number" and isinstance(value, int | float):
+                consistency.check(self.kb, question, value, self.effective_answers(s))
+        except ShareToConfirm as share:
+            s.pending = {"question": question.id, "value": share.value}
+            result.outputs.append(ConfirmShare(question.id, share.value, self.ask_output(s).progress))
+            return
         except AnswerError as error:
-            ask = self.ask_output(s)
-            result.outputs.append(Reask(question.id, error.reason, error.minimum, error.maximum, ask.progress))
+            self._reask(s, question, error, result)
+            return
+        except consistency.Inconsistent as error:
+            self._reask(s, question, AnswerError(error.reason, values={"other": error.other}), result)
             return
         self._record(s, value, result)
+
+    def _reask(self, s: Session, question: Question, error: AnswerError, result: Step) -> None:
+        result.outputs.append(Reask(question.id, error.reason, error.minimum, error.maximum,
+                                    self.ask_output(s).progress, error.values))
 
     def _record(self, s: Session, value: Any, result: Step) -> None:
         """Store an answer (None: skipped), then move to the next question, the insight or the report."""
@@ -248,3 +294,9 @@ class Conversation:
         answers = self.effective_answers(s)
         planned = {q.id for q in plan(self.kb, s.mode or "full", s.focus, answers)}
         return {k: v for k, v in answers.items() if k in planned or k in s.carried}
+
+
+def _yes_or_no(raw: Any) -> bool | None:
+    if is_yes(raw):
+        return True
+    return False if is_no(raw) else None

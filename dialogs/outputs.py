@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.scoring import Report
 
 Progress = tuple[int, int, int, int]  # dimension n / of, question n / of (in this dimension)
+OpenCheck = tuple[str, int, int]  # (mode, answered, planned) of a check that can be resumed
 
 
 @dataclass(frozen=True, slots=True)
 class Menu:
-    """Quick check or full assessment; `open_check` is (mode, answered, planned) of one to resume."""
+    """Quick check or full assessment; `open_check` is one to resume, `last_overall` the last report's score."""
 
-    open_check: tuple[str, int, int] | None = None
+    open_check: OpenCheck | None = None
+    last_overall: int | None = None  # set for a returning owner: welcome them back, not as a first-timer
+    returning: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmDiscard:
+    """A new check was asked for while one is open: continue it, or start `mode` over and discard it."""
+
+    open_check: OpenCheck
+    mode: str
+    focus: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmShare:
+    """A share typed as a fraction: "55%?" — yes stores `value`, no asks again."""
+
+    question: str
+    value: float
+    progress: Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +54,7 @@ class Reask:
     minimum: float | None
     maximum: float | None
     progress: Progress
+    values: dict[str, Any] = field(default_factory=dict)  # what the reason names: unit, other
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +77,7 @@ class ReportReady:
 
 @dataclass(frozen=True, slots=True)
 class Paused:
-    open_check: tuple[str, int, int] | None
+    open_check: OpenCheck | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,4 +85,4 @@ class Notice:
     key: str  # no_open_check, paused_check, nothing_to_resume, nothing_to_cancel, first_question
 
 
-Output = Menu | Ask | Reask | WhyWeAsk | Insight | ReportReady | Paused | Notice
+Output = Menu | Ask | Reask | ConfirmShare | ConfirmDiscard | WhyWeAsk | Insight | ReportReady | Paused | Notice

@@ -1,22 +1,28 @@
-"""Free-text input parsing: numbers as owners type them, free answers, and option picks.
+"""Free-text input parsing: numbers as owners type them (with the units they wrote), free answers, option picks.
 
-Pure functions (no I/O, no project imports). Chinese numerals are read with ``cn2an``.
+Pure functions (no I/O). Chinese numerals are read with ``cn2an``; unit words are data in ``dialogs.unit_words``
+and what a question makes of them is ``dialogs.units``. Total over Unicode: digits of any script are read,
+any other input raises NumberError, never another exception.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 import cn2an
 
-__all__ = ["NumberError", "clean_free_text", "match_option", "parse_number"]
+from dialogs.unit_words import CJK_UNITS, RATE_PATTERN, TIME_UNITS, WORD_UNITS
 
-NUMBER_ERROR_REASONS = frozenset({"empty", "not_a_number", "too_large", "ambiguous"})
+__all__ = ["NumberError", "Reading", "clean_free_text", "match_option", "parse_number", "read_number"]
+
+NUMBER_ERROR_REASONS = frozenset({"empty", "not_a_number", "too_large", "too_long", "ambiguous", "odd_digit"})
 
 #: Longest input (after normalisation) that parse_number looks at; longer is not a number.
 MAX_NUMBER_CHARS = 200
@@ -27,7 +33,10 @@ MAX_OPTION_CHARS = 200
 
 
 class NumberError(ValueError):
-    """Why a text is not a number we accept; .reason is one of: "empty", "not_a_number", "too_large", "ambiguous"."""
+    """Why a text is not a number we accept; .reason is one of NUMBER_ERROR_REASONS.
+
+    "too_long": longer than any number; "odd_digit": a superscript, circled or fraction digit (², ①, ½).
+    """
 
     reason: str
 
@@ -68,11 +77,8 @@ _NOISE_WORDS = _words(
     about around approx approximately roughly circa ca nearly almost maybe probably perhaps
     over under more less than at least most up some just only
     or and
-    month months mo mos day days year years yr yrs week weeks wk wks hour hours hr hrs h
     people person persons staff employee employees customer customers client clients
-    store stores shop shops time times per
-    percent pct percentage
-    rmb cny usd hkd eur yuan dollar dollars bucks kuai
+    supplier suppliers manager managers store stores shop shops time times per in within
     """
 )
 # Chinese words that carry no value. Words that begin with a numeral character (一共, 百分之)
@@ -81,19 +87,22 @@ _NOISE_CJK = _words(
     """
     百分之 一共 总共 共 合计 总计 一般 平均 大约 大概 大致 大体 约 约为 差不多 将近 接近 近 左右 上下
     估计 预计 可能 应该 也许 至少 最少 最多 不到 不足 超过 以上 以下 以内 多 余 来
-    吧 啊 呀 呢 哦 嗯 的 了 是 有 就 我 我们 每 或 或者 还是 和 跟
-    个 月 天 日 年 周 星期 礼拜 季度 小时 人 名 位 家 间 次 单 件 笔 户 岁 平 平米 平方米 米
-    员工 客户 门店 店 元 块 块钱 钱 圆 人民币 美元 美金 港币 港元 刀
+    吧 啊 呀 呢 哦 嗯 的 了 是 有 就 我 我们 每 或 或者 还是 和 跟 内 之内
+    个 人 名 位 家 间 次 单 件 笔 户 岁 平 平米 平方米 米
+    员工 客户 门店 店 钱 供应商 经理 主管
     """
 )
-_NOISE_CHARS = frozenset(".,。、!?;:'\"`()[]{}《》【】「」『』“”‘’…·*_#+/≈%\u20e3\ufe0e\ufe0f")
+_NOISE_CHARS = frozenset(".,。、!?;:'\"`()[]{}《》【】「」『』“”‘’…·*_#+/≈\u20e3\ufe0e\ufe0f")
 
 _DASHES = "-‐‑‒–—―−﹣"
 _TILDES = "~〜∼"
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
+    rf"|(?P<rate>{RATE_PATTERN})"
+    rf"|(?P<unit>{'|'.join(re.escape(u) for u in sorted(CJK_UNITS, key=len, reverse=True))})"
     rf"|(?P<noise>{'|'.join(sorted(_NOISE_CJK, key=len, reverse=True))})"
     rf"|(?P<phrase>(?:{_ARABIC}|{_CN})+)"
+    r"|(?P<half>半)"
     r"|(?P<word>[a-z]+)"
     rf"|(?P<dash>[{_DASHES}])"
     rf"|(?P<tilde>[{_TILDES}])"
@@ -107,10 +116,11 @@ _MAX_CN_CHARS = 40
 
 @dataclass
 class _Quantity:
-    value: Decimal  # signed, units applied
-    explicit_unit: bool  # digits followed by a unit ("20万") or a multiplier token ("20 k")
+    value: Decimal  # signed, multipliers applied
+    explicit_unit: bool  # digits followed by a multiplier ("20万") or a multiplier token ("20 k")
     trailing: Decimal  # the multiplier a range's lower end may share ("10-20万" → 万)
     last_factor: Decimal = field(default=Decimal(0))
+    unit: str | None = None  # what it counts, as written: days, months, percent, cny, fx:usd, ... (unit_words)
 
 
 def _fail(reason: str, detail: str = "") -> NumberError:
@@ -193,15 +203,24 @@ def _phrase(text: str) -> tuple[str, Decimal, bool, Decimal]:
     return "num", _chinese(text), False, trailing
 
 
+_ODD_DIGIT_CATEGORIES = ("No", "Nl")  # ², ①, ½, Ⅻ: digits that are not plain digits
+_ALLOWED_NL = "〇"  # the ideographic zero is an ordinary Chinese numeral
+
+
+def _plain_char(ch: str) -> str:
+    """A character with digits of any script made ASCII ("٣" → "3", "３" → "3"); control characters made spaces."""
+    category = unicodedata.category(ch)
+    if category == "Nd":
+        return str(unicodedata.decimal(ch))
+    if category in _ODD_DIGIT_CATEGORIES and ch not in _ALLOWED_NL:
+        raise _fail("odd_digit", ch)
+    if category == "Cc":
+        return " "
+    return "" if category == "Cf" else ch  # Cf: zero-width and direction marks
+
+
 def _normalise(text: str) -> str:
-    out = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category == "Cc":
-            out.append(" ")
-        elif category != "Cf":  # zero-width and direction marks
-            out.append(ch)
-    normalised = unicodedata.normalize("NFKC", "".join(out)).casefold().strip()
+    normalised = unicodedata.normalize("NFKC", "".join(_plain_char(ch) for ch in text)).casefold().strip()
     return _CN_POINT_BETWEEN_DIGITS.sub(".", normalised)
 
 
@@ -209,8 +228,11 @@ def _is_ignorable_char(ch: str) -> bool:
     return ch in _NOISE_CHARS or unicodedata.category(ch) in ("So", "Sc") or "\U0001f3fb" <= ch <= "\U0001f3ff"
 
 
-def _tokens(text: str) -> Iterator[tuple[str, Decimal | None, bool, Decimal]]:
-    """Meaningful tokens: ("num"|"mul"|"dash"|"tilde"|"sep"|"neg", value, explicit_unit, trailing)."""
+Token = tuple[str, Decimal | None, bool, Decimal, str | None]  # kind, value, explicit unit, trailing, unit
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    """Meaningful tokens: kind is num, mul, unit, half, dash, tilde, sep or neg."""
     one = Decimal(1)
     pos = 0
     while pos < len(text):
@@ -219,46 +241,73 @@ def _tokens(text: str) -> Iterator[tuple[str, Decimal | None, bool, Decimal]]:
             ch = text[pos]
             pos += 1
             if ch == "负":
-                yield "neg", None, False, one
+                yield "neg", None, False, one, None
             elif not _is_ignorable_char(ch):
                 raise _fail("not_a_number", ch)
             continue
         pos = match.end()
         kind, token = match.lastgroup, match.group()
-        if kind in ("space", "noise"):
+        if kind in ("space", "noise", "rate"):
             continue
         if kind == "phrase":
-            yield _phrase(token)
+            yield (*_phrase(token), None)
+        elif kind == "unit":
+            yield "unit", None, False, one, CJK_UNITS[token]
         elif kind == "word":
             if token in _WORD_MULTIPLIERS:
-                yield "mul", Decimal(_WORD_MULTIPLIERS[token]), True, one
+                yield "mul", Decimal(_WORD_MULTIPLIERS[token]), True, one, None
+            elif token in WORD_UNITS:
+                yield "unit", None, False, one, WORD_UNITS[token]
             elif token in _RANGE_WORDS:
-                yield "sep", None, False, one
+                yield "sep", None, False, one, None
             elif token not in _NOISE_WORDS:
                 raise _fail("not_a_number", token)
         else:
-            yield str(kind), None, False, one
+            yield str(kind), None, False, one, None
+
+
+def _set_unit(quantity: _Quantity, unit: str) -> None:
+    if quantity.unit not in (None, unit):
+        raise _fail("ambiguous", "two units on one number")
+    quantity.unit = unit
+
+
+def _new_quantity(value: Decimal, explicit: bool, trailing: Decimal, unit: str | None) -> _Quantity:
+    return _Quantity(value, explicit, trailing, trailing if explicit else Decimal(0), unit)
 
 
 def _quantities(text: str) -> tuple[list[_Quantity], list[bool]]:
-    """The numbers in the text with their units, and whether each pair is joined by a range separator."""
+    """The numbers in the text with their multipliers and units, and whether each pair is joined as a range."""
     quantities: list[_Quantity] = []
     joined: list[bool] = []
-    expecting, sign = True, 1
-    for kind, value, explicit, trailing in _tokens(text):
+    expecting, sign, prefix = True, 1, None  # prefix: a unit written before its number ("$5", "百分之三十")
+    for kind, value, explicit, trailing, unit in _tokens(text):
+        if kind == "unit" and unit is not None and (expecting or quantities[-1].unit is not None):
+            if prefix not in (None, unit):
+                raise _fail("ambiguous", "two units on one number")
+            prefix = unit
+            continue
         if expecting:
             if kind == "tilde":  # "~50" = about 50
                 continue
             if kind in ("dash", "neg") and sign == 1:
                 sign = -1
                 continue
+            if kind == "half":  # "半年" = half a year
+                kind, value = "num", Decimal("0.5")
             if kind != "num" or value is None:
                 raise _fail("not_a_number", "a unit or separator without a number")
-            quantities.append(_Quantity(sign * value, explicit, trailing, trailing if explicit else Decimal(0)))
-            expecting, sign = False, 1
+            quantities.append(_new_quantity(sign * value, explicit, trailing, prefix))
+            expecting, sign, prefix = False, 1, None
             continue
         current = quantities[-1]
-        if kind == "mul" and value is not None:
+        if kind == "unit" and unit is not None:
+            _set_unit(current, unit)
+        elif kind == "half":  # "一年半", "两个半小时"
+            if current.last_factor or current.value != current.value.to_integral_value():
+                raise _fail("not_a_number", "half of a fraction")
+            current.value += Decimal("0.5") if current.value >= 0 else Decimal("-0.5")
+        elif kind == "mul" and value is not None:
             if value <= current.last_factor:
                 raise _fail("not_a_number", "units in the wrong order")
             current.value = _check_size(current.value * value)
@@ -270,50 +319,105 @@ def _quantities(text: str) -> tuple[list[_Quantity], list[bool]]:
             expecting = True
         elif kind == "num" and value is not None:
             joined.append(False)
-            quantities.append(_Quantity(value, explicit, trailing, trailing if explicit else Decimal(0)))
+            quantities.append(_new_quantity(value, explicit, trailing, prefix))
+            prefix = None
         else:
             raise _fail("not_a_number", "a minus sign after a number")
     if not quantities or expecting:
         raise _fail("not_a_number", "no number" if not quantities else "a range without an upper end")
+    if prefix is not None:  # "3个月 $" : a unit left over after every number has one
+        raise _fail("ambiguous", "two units on one number")
     return quantities, joined
 
 
-def parse_number(text: str) -> float:
-    """The number an owner typed, as people type it; raises NumberError.
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a text says: one number, a range (answered by its middle) or a sum ("1年3个月"), each with its unit.
 
-    Accepts thousands separators, full-width forms, Chinese numerals and units (万, 亿, 千),
-    k/m/bn/w suffixes, currency and unit words, percentages, and a range (answered by its middle;
-    a unit on the upper end applies to the lower: "10-20万" → 150000).
+    Values are floats with multipliers (万, k) applied; units are the canonical names of ``dialogs.unit_words``,
+    None where none was written. Turning units into the question's unit is ``dialogs.units``' job.
+    """
+
+    parts: tuple[tuple[float, str | None], ...]
+    combine: Literal["one", "range", "sum"] = "one"
+
+    @property
+    def units(self) -> frozenset[str]:
+        return frozenset(unit for _, unit in self.parts if unit is not None)
+
+    def value(self, factor: Callable[[str | None], float] = lambda _unit: 1.0) -> float:
+        """The number, each part multiplied by `factor(its unit)`; ambiguous for a range from high to low."""
+        values = [_finite(v * factor(u)) for v, u in self.parts]
+        if self.combine == "one":
+            return values[0]
+        if self.combine == "sum":
+            return _finite(math.fsum(values))
+        low, high = values
+        if low > high:
+            raise _fail("ambiguous", "a range from high to low")
+        return _finite((low + high) / 2)
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_ABS_NUMBER:
+        raise _fail("too_large")
+    return value if value else 0.0  # never -0.0
+
+
+def _is_duration_sum(quantities: list[_Quantity], joined: list[bool]) -> bool:
+    """"1年3个月", "2小时30分钟": numbers with time units, largest unit first, none joined as a range."""
+    units = [q.unit for q in quantities]
+    if any(joined) or any(u not in TIME_UNITS for u in units):
+        return False
+    order = [TIME_UNITS.index(u) for u in units]  # type: ignore[arg-type]
+    return all(a > b for a, b in itertools.pairwise(order))
+
+
+def read_number(text: str) -> Reading:
+    """The number an owner typed, as people type it, with the units they wrote; raises NumberError.
+
+    Accepts thousands separators, digits of any script, full-width forms, Chinese numerals and multipliers
+    (万, 亿, 千), k/m/bn/w suffixes, unit words and symbols (天, months, %, 元, $), 半 ("一年半"), a range
+    ("10-20万": a multiplier or unit on the upper end applies to the lower) and a duration in parts ("1年3个月").
     """
     if not isinstance(text, str) or not text.strip():
         raise _fail("empty" if isinstance(text, str) else "not_a_number")
     if len(text) > MAX_NUMBER_CHARS * 4:
-        raise _fail("not_a_number", "too long")
+        raise _fail("too_long")
     normalised = _normalise(text)
     if not normalised:
         raise _fail("empty")
     if len(normalised) > MAX_NUMBER_CHARS:
-        raise _fail("not_a_number", "too long")
+        raise _fail("too_long")
 
     quantities, joined = _quantities(normalised)
     if len(quantities) == 1:
-        value = quantities[0].value
-    elif len(quantities) == 2 and joined == [True]:
+        only = quantities[0]
+        return Reading(((float(_check_size(only.value)), only.unit),))
+    if len(quantities) == 2 and joined == [True]:
         low, high = quantities
         lower = low.value
         shared = high.trailing
         if not low.explicit_unit and shared > 1 and lower * shared <= high.value:
             lower = _check_size(lower * shared)  # "10-20万", "一到两万"
-        if lower > high.value:
+        low_unit, high_unit = low.unit or high.unit, high.unit or low.unit
+        if low_unit == high_unit and lower > high.value:
             raise _fail("ambiguous", "a range from high to low")
-        value = (lower + high.value) / 2
-    else:
-        raise _fail("ambiguous", "more than one number")
+        return Reading(((float(lower), low_unit), (float(_check_size(high.value)), high_unit)), "range")
+    if _is_duration_sum(quantities, joined):
+        return Reading(tuple((float(q.value), q.unit) for q in quantities), "sum")
+    raise _fail("ambiguous", "more than one number")
 
-    result = float(_check_size(value))
-    if not math.isfinite(result):
-        raise _fail("too_large")
-    return result if result else 0.0  # never -0.0
+
+def parse_number(text: str) -> float:
+    """The number an owner typed, whatever unit they wrote it in (see `read_number`); raises NumberError.
+
+    A duration in parts ("1年3个月") has no single value without a unit to convert to: ambiguous here.
+    """
+    reading = read_number(text)
+    if reading.combine == "sum":
+        raise _fail("ambiguous", "a duration in parts")
+    return reading.value()
 
 
 # --------------------------------------------------------------------------- free text
@@ -372,3 +476,23 @@ def match_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str
         if ids:
             return ids[0] if len(ids) == 1 else None
     return None
+
+
+# --------------------------------------------------------------------------- yes and no
+
+_YES = _words("y yes yep yeah ok okay sure right correct 是 是的 对 对的 对啊 没错 好 好的 嗯 确认 确定 正确")
+_NO = _words("n no nope not wrong 不 不是 不对 否 错 错了 没有 不要")
+
+
+def _word(text: object) -> str:
+    return _fold(str(text))[:20] if isinstance(text, str) else ""
+
+
+def is_yes(text: object) -> bool:
+    """A typed yes in either language ("是", "对", "y", "OK")."""
+    return _word(text) in _YES
+
+
+def is_no(text: object) -> bool:
+    """A typed no in either language ("不是", "否", "n", "no")."""
+    return _word(text) in _NO

@@ -8,7 +8,7 @@ from dialogs.machine import Stage
 
 SESSION_VERSION = 1
 DATA_FIELDS = frozenset(
-    ("stage", "mode", "focus", "answers", "carried", "asked", "current", "assessment_id", "seq", "version")
+    ("stage", "mode", "focus", "answers", "carried", "asked", "current", "assessment_id", "seq", "pending", "version")
 )
 MODES = ("quick", "full", "recheck")
 
@@ -27,6 +27,7 @@ class Session:
         current: str | None = None,
         assessment_id: int | None = None,
         seq: int = 0,
+        pending: dict[str, Any] | None = None,
         version: int = SESSION_VERSION,
     ) -> None:
         self.stage = Stage(stage)
@@ -38,6 +39,7 @@ class Session:
         self.current = current  # the question waiting for an answer
         self.assessment_id = assessment_id  # the stored assessment this check writes to
         self.seq = seq  # bumped whenever the question moves on, so a button from an older one is recognised
+        self.pending = dict(pending) if pending else None  # {"question", "value"}: a share waiting for "55%?"
         self.version = version
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class Session:
             "current": self.current,
             "assessment_id": self.assessment_id,
             "seq": self.seq,
+            "pending": dict(self.pending) if self.pending else None,
         }
 
     @classmethod

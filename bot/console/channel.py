@@ -13,12 +13,24 @@ from bot.services.advisor import Advisor
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.views.i18n import t
-from bot.views.prompts import ask_view, insight_view, reask_view
+from bot.views.prompts import ask_view, confirm_share_view, discard_text, insight_view, reask_view
 from bot.views.render import render
 from bot.views.report import build_report_view
 from dialogs.conversation import Answer, Back, Event, Resume, Skip, Why
 from dialogs.machine import Stage
-from dialogs.outputs import Ask, Insight, Menu, Notice, Output, Paused, Reask, ReportReady, WhyWeAsk
+from dialogs.outputs import (
+    Ask,
+    ConfirmDiscard,
+    ConfirmShare,
+    Insight,
+    Menu,
+    Notice,
+    Output,
+    Paused,
+    Reask,
+    ReportReady,
+    WhyWeAsk,
+)
 from knowledge.loader import get_knowledge
 
 CONSOLE_USER = ("console", "local")
@@ -56,6 +68,10 @@ class ConsoleChannel:
                 self.say(render("ask.txt.j2", self.locale, v=ask_view(self.kb, output, self.locale)))
             elif isinstance(output, Reask):
                 self.say(render("reask.txt.j2", self.locale, v=reask_view(self.kb, output, self.locale)))
+            elif isinstance(output, ConfirmShare):  # the next line's y or n answers it
+                self.say(render("confirm.txt.j2", self.locale, v=confirm_share_view(self.kb, output, self.locale)))
+            elif isinstance(output, ConfirmDiscard):
+                self.say(discard_text(output, self.locale))
             elif isinstance(output, WhyWeAsk):
                 self.say(t(self.locale, "conv.why", why=self.kb.questions[output.question].why(self.locale)))
             elif isinstance(output, Insight):
@@ -90,15 +106,31 @@ class ConsoleChannel:
             if line is None or word in self.keywords["quit"] or (again and not word):
                 return False
             if word in ("1", "2"):
-                _, step = self.advisor.begin(self.user_id, "quick" if word == "1" else "full")
-                self.show(step.outputs)
-                return True
+                return self.begin("quick" if word == "1" else "full")
             if word == "3" and resumable:
                 _, step = self.advisor.handle(self.user_id, Resume())
                 self.show(step.outputs)
                 return True
             if word == "3" and again:
                 return self.recheck()
+            self.say(t(self.locale, "console.unknown_choice"))
+
+    def begin(self, mode: str, focus: str | None = None) -> bool:
+        """Start a check; over an open one, first a numbered choice: continue it, or discard it and start over."""
+        _, step = self.advisor.begin(self.user_id, mode, focus)
+        self.show(step.outputs)
+        if not any(isinstance(o, ConfirmDiscard) for o in step.outputs):
+            return True
+        while True:
+            line = self.read(t(self.locale, "console.discard_choice"))
+            word = (line or "").strip().lower()
+            if line is None or word in self.keywords["quit"]:
+                return False
+            if word in ("1", "2"):
+                step = (self.advisor.handle(self.user_id, Resume())[1] if word == "1" else
+                        self.advisor.begin(self.user_id, mode, focus, replace=True)[1])
+                self.show(step.outputs)
+                return True
             self.say(t(self.locale, "console.unknown_choice"))
 
     def recheck(self) -> bool:
@@ -110,10 +142,7 @@ class ConsoleChannel:
             if line is None or line.strip().lower() in self.keywords["quit"]:
                 return False
             if line.strip().isdigit() and 1 <= int(line) <= len(self.kb.dimensions):
-                focus = self.kb.dimensions[int(line) - 1].id
-                _, step = self.advisor.begin(self.user_id, "recheck", focus)
-                self.show(step.outputs)
-                return True
+                return self.begin("recheck", self.kb.dimensions[int(line) - 1].id)
             self.say(t(self.locale, "console.unknown_dimension", count=len(self.kb.dimensions)))
 
     def run(self) -> int:

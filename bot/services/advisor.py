@@ -26,13 +26,14 @@ class Advisor:
         self.store.commit_step(user_id, session, step, report, update_id)
         return session, step
 
-    def begin(self, user_id: int, mode: str, focus: str | None = None, update_id: int | None = None):
-        """Start a check; a re-check carries the last report's answers for the other dimensions."""
+    def begin(self, user_id: int, mode: str, focus: str | None = None, update_id: int | None = None,
+              replace: bool = False):
+        """Start a check (over an open one only with `replace`); a re-check carries the last report's answers."""
         carried = {}
         if mode == "recheck":
             latest = self.store.latest_finished(user_id)
             carried = latest.answers if latest else {}
-        return self.handle(user_id, Begin(mode, focus, carried), update_id)
+        return self.handle(user_id, Begin(mode, focus, carried, replace), update_id)
 
     def latest_report(self, user_id: int) -> Report | None:
         """The report of the owner's last finished check, scored with the current knowledge base."""

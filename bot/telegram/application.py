@@ -23,7 +23,8 @@ from bot.services.advisor import Advisor
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.telegram.context import Deps, current_user, deps
-from bot.telegram.handlers import check, start
+from bot.telegram.handlers import check, groups, start
+from bot.telegram.profile import set_profile
 from bot.telegram.replies import Reply
 from bot.telegram.sending import UserBlockedBot, send
 from bot.views.i18n import LOCALES, t, telegram_locale
@@ -83,6 +84,7 @@ async def _register_commands(application: Application) -> None:
         commands = [BotCommand(c, t(locale, f"commands.{c}")) for c in start.COMMANDS]
         await application.bot.set_my_commands(commands, language_code=locale)
     await application.bot.set_my_commands([BotCommand(c, t("en", f"commands.{c}")) for c in start.COMMANDS])
+    await set_profile(application.bot)
 
 
 def build_application(settings: Settings, store: Store, kb: KnowledgeBase, request: BaseRequest | None = None,
@@ -102,7 +104,7 @@ def build_application(settings: Settings, store: Store, kb: KnowledgeBase, reque
     application = builder.build()
     application.bot_data["deps"] = Deps(Advisor(store, kb), store)
     application.add_handler(TypeHandler(Update, _skip_duplicates), group=DUPLICATE_GUARD_GROUP)
-    application.add_handlers([*start.handlers(), *check.handlers(), *check.fallback_handlers()],
+    application.add_handlers([*groups.handlers(), *start.handlers(), *check.handlers(), *check.fallback_handlers()],
                              group=MAIN_GROUP)
     application.add_handler(TypeHandler(Update, _mark_seen), group=MARK_SEEN_GROUP)
     application.add_error_handler(_on_error)

@@ -12,11 +12,13 @@ MAX_BYTES = 64
 SEPARATOR = ":"
 
 MENU = "m"  # m:quick | m:full | m:resume
+DISCARD = "d"  # d:<quick|full> | d:recheck:<dimension id>: start over, discarding the open check
 ANSWER = "a"  # a:<assessment>:<seq>:<option>
 NAV = "n"  # n:<assessment>:<seq>:<back|skip|why|cancel>
 LANGUAGE = "l"  # l:<zh|en>
 RECHECK = "r"  # r:<dimension id>
 NAV_ACTIONS = ("back", "skip", "why", "cancel")
+CONFIRM_ACTIONS = ("yes", "no")  # n:<assessment>:<seq>:<yes|no>: the answer to "55%?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,8 @@ def unpack(data: str | None) -> Button | None:
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     kind, *args = data.split(SEPARATOR)
-    expected = {MENU: 1, ANSWER: 3, NAV: 3, LANGUAGE: 1, RECHECK: 1}.get(kind)
-    if expected is None or len(args) != expected:
+    expected = {MENU: {1}, DISCARD: {1, 2}, ANSWER: {3}, NAV: {3}, LANGUAGE: {1}, RECHECK: {1}}.get(kind)
+    if expected is None or len(args) not in expected:
         return None
     return Button(kind, tuple(args))
 

@@ -8,10 +8,30 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram import callbacks
 from bot.views.i18n import t
-from bot.views.prompts import ask_view, insight_view, reask_view
+from bot.views.prompts import (
+    ask_view,
+    confirm_share_view,
+    discard_text,
+    insight_view,
+    reask_view,
+    welcome_lines,
+)
 from bot.views.render import render
 from bot.views.report import build_report_view
-from dialogs.outputs import Ask, Insight, Menu, Notice, Output, Paused, Reask, ReportReady, WhyWeAsk
+from dialogs.outputs import (
+    Ask,
+    ConfirmDiscard,
+    ConfirmShare,
+    Insight,
+    Menu,
+    Notice,
+    OpenCheck,
+    Output,
+    Paused,
+    Reask,
+    ReportReady,
+    WhyWeAsk,
+)
 from dialogs.session import Session
 from knowledge.model import KnowledgeBase
 from knowledge.scoring import Report
@@ -32,13 +52,39 @@ def line(locale: str, *keys: str, **values: object) -> str:
     return render("line.tg.j2", locale, lines=[t(locale, key, **values) for key in keys])
 
 
-def menu_keyboard(locale: str, resumable: bool = False) -> InlineKeyboardMarkup:
+def resume_button(locale: str, open_check: OpenCheck) -> InlineKeyboardButton:
+    """"▶️ Continue full assessment (11/40)": which check is open and how far it got."""
+    mode, answered, planned = open_check
+    label = t(locale, "buttons.resume_open", mode=t(locale, f"modes.{mode}"), answered=answered, planned=planned)
+    return InlineKeyboardButton(label, callback_data=callbacks.pack(callbacks.MENU, "resume"))
+
+
+def menu_keyboard(locale: str, open_check: OpenCheck | None = None) -> InlineKeyboardMarkup:
+    """Quick check and full assessment; an open check comes first, with its mode and progress."""
     rows = [[InlineKeyboardButton(t(locale, "buttons.quick"), callback_data=callbacks.pack(callbacks.MENU, "quick"))],
             [InlineKeyboardButton(t(locale, "buttons.full"), callback_data=callbacks.pack(callbacks.MENU, "full"))]]
-    if resumable:
-        rows.insert(0, [InlineKeyboardButton(t(locale, "buttons.resume"),
-                                             callback_data=callbacks.pack(callbacks.MENU, "resume"))])
+    if open_check is not None:
+        rows.insert(0, [resume_button(locale, open_check)])
     return InlineKeyboardMarkup(rows)
+
+
+def discard_keyboard(locale: str, confirm: ConfirmDiscard) -> InlineKeyboardMarkup:
+    """Continue the open check, or start `confirm.mode` over and discard it."""
+    wanted = (confirm.mode, confirm.focus) if confirm.focus else (confirm.mode,)
+    return InlineKeyboardMarkup([
+        [resume_button(locale, confirm.open_check)],
+        [InlineKeyboardButton(t(locale, "buttons.discard"), callback_data=callbacks.pack(callbacks.DISCARD, *wanted))],
+    ])
+
+
+def share_keyboard(session: Session, locale: str, value: str) -> InlineKeyboardMarkup:
+    """Yes / no to "55%?", stamped like the question's own buttons."""
+    stamp = callbacks.question_stamp(session.assessment_id, session.seq)
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(locale, "buttons.share_yes", value=value),
+                             callback_data=callbacks.pack(callbacks.NAV, *stamp, "yes")),
+        InlineKeyboardButton(t(locale, "buttons.share_no"), callback_data=callbacks.pack(callbacks.NAV, *stamp, "no")),
+    ]])
 
 
 def question_keyboard(kb: KnowledgeBase, session: Session, locale: str, can_go_back: bool) -> InlineKeyboardMarkup:
@@ -120,18 +166,25 @@ def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, loca
             keyboard = question_keyboard(kb, session, locale, bool(session.asked))
             replies.append(Reply(render("reask.tg.j2", locale, v=reask_view(kb, output, locale)), keyboard,
                                  question=True))
+        elif isinstance(output, ConfirmShare):
+            view = confirm_share_view(kb, output, locale)
+            keyboard = share_keyboard(session, locale, view["value"])
+            replies.append(Reply(render("confirm.tg.j2", locale, v=view), keyboard, question=True))
+        elif isinstance(output, ConfirmDiscard):
+            replies.append(Reply(render("line.tg.j2", locale, lines=[discard_text(output, locale)]),
+                                 discard_keyboard(locale, output)))
         elif isinstance(output, Insight):
             replies.append(Reply(render("insight.tg.j2", locale, v=insight_view(kb, output, locale))))
         elif isinstance(output, ReportReady):
             replies.append(Reply(line(locale, "conv.report_ready")))
             replies.extend(report_replies(kb, output.report, locale))
         elif isinstance(output, Menu):
-            replies.append(Reply(render("welcome.tg.j2", locale), menu_keyboard(locale, output.open_check is not None)))
+            replies.append(Reply(render("welcome.tg.j2", locale, lines=welcome_lines(output, locale)),
+                                 menu_keyboard(locale, output.open_check)))
         elif isinstance(output, Paused):
             answered = output.open_check[1] if output.open_check else 0
             key = "conv.paused" if output.open_check else "conv.paused_nothing"
-            keyboard = menu_keyboard(locale, output.open_check is not None)
-            replies.append(Reply(line(locale, key, answered=answered), keyboard))
+            replies.append(Reply(line(locale, key, answered=answered), menu_keyboard(locale, output.open_check)))
         elif isinstance(output, Notice):
             replies.append(Reply(line(locale, f"notices.{output.key}")))
         elif isinstance(output, WhyWeAsk):

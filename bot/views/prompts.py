@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.views.formatting import metric_value, plain_number
 from bot.views.i18n import t
-from dialogs.outputs import Ask, Insight, Reask
+from dialogs.outputs import Ask, ConfirmDiscard, ConfirmShare, Insight, Menu, Reask
 from knowledge.model import KnowledgeBase, Question
 
 
@@ -49,17 +49,66 @@ def ask_view(kb: KnowledgeBase, ask: Ask, locale: str) -> dict[str, Any]:
     }
 
 
+UNIT_REASONS = ("wrong_unit", "foreign_currency")
+
+
+def reason_text(locale: str, reason: str, minimum: float | None = None, maximum: float | None = None,
+                values: dict[str, Any] | None = None) -> str:
+    """Why an answer was refused, in the owner's language, with the bounds and values it names."""
+    named = {k: plain_number(v) for k, v in (("minimum", minimum), ("maximum", maximum)) if v is not None}
+    named |= {k: plain_number(v) if isinstance(v, int | float) else v for k, v in (values or {}).items()}
+    return t(locale, f"reasons.{reason}", **named)
+
+
+def reask_example(question: Question, reason: str, metric_unit: str | None, locale: str) -> str:
+    """An example that works, in the owner's language: for a refused unit, the units this question takes."""
+    if reason in UNIT_REASONS and metric_unit:
+        return t(locale, f"units_hint.{metric_unit}")
+    return example_text(question, locale)
+
+
 def reask_view(kb: KnowledgeBase, reask: Reask, locale: str) -> dict[str, Any]:
     """A short re-ask: why the answer was refused and an example of one that works."""
     question = kb.questions[reask.question]
-    bounds = {k: plain_number(v) for k, v in (("minimum", reask.minimum), ("maximum", reask.maximum)) if v is not None}
+    unit = kb.metrics[question.metric].unit if question.metric in kb.metrics else None
+    reason = reason_text(locale, reask.reason, reask.minimum, reask.maximum, reask.values)
     return {
-        "reason": t(locale, "conv.reask", reason=t(locale, f"reasons.{reask.reason}", **bounds)),
-        "example": example_text(question, locale),
+        "reason": t(locale, "conv.reask", reason=reason),
+        "example": reask_example(question, reask.reason, unit, locale),
         "progress": progress_text(kb, reask.progress, question, locale),
         "text": question.text(locale),
         "options": [o.label(locale) for o in question.options],
     }
+
+
+def confirm_share_view(kb: KnowledgeBase, confirm: ConfirmShare, locale: str) -> dict[str, Any]:
+    """"55%?": the question, and the share the fraction was read as."""
+    question = kb.questions[confirm.question]
+    value = plain_number(confirm.value, 2)
+    return {
+        "progress": progress_text(kb, confirm.progress, question, locale),
+        "text": question.text(locale),
+        "value": value,
+        "confirm": t(locale, "conv.confirm_share", value=value),
+    }
+
+
+def welcome_lines(menu: Menu, locale: str) -> list[str]:
+    """The welcome: a first-timer's introduction, or a welcome back with the open check or the last score."""
+    if menu.open_check is not None:
+        mode, answered, planned = menu.open_check
+        return [t(locale, "conv.welcome_back_open", mode=t(locale, f"modes.{mode}"), answered=answered,
+                  planned=planned), t(locale, "conv.menu_prompt")]
+    if menu.last_overall is not None:
+        return [t(locale, "conv.welcome_back_score", score=menu.last_overall), t(locale, "conv.menu_prompt")]
+    if menu.returning:
+        return [t(locale, "conv.welcome_back"), t(locale, "conv.menu_prompt")]
+    return [t(locale, "conv.welcome"), t(locale, "conv.menu_prompt")]
+
+
+def discard_text(confirm: ConfirmDiscard, locale: str) -> str:
+    mode, answered, planned = confirm.open_check
+    return t(locale, "conv.confirm_discard", mode=t(locale, f"modes.{mode}"), answered=answered, planned=planned)
 
 
 def insight_view(kb: KnowledgeBase, insight: Insight, locale: str) -> dict[str, Any]:

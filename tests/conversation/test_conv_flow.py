@@ -6,7 +6,7 @@ import pytest
 
 from dialogs.conversation import Answer, Back, Begin, Cancel, Conversation, Resume, Skip, Why
 from dialogs.machine import Stage
-from dialogs.outputs import Ask, Insight, Notice, Paused, ReportReady, WhyWeAsk
+from dialogs.outputs import Ask, ConfirmDiscard, Insight, Notice, Paused, ReportReady, WhyWeAsk
 from knowledge.model import DIMENSION_IDS, KnowledgeBase
 from tests.conversation.conv_support import Driver, last_ask, metric_question, report_of
 
@@ -205,12 +205,24 @@ def test_cancel_pauses_and_resume_continues_at_the_same_question(conv: Conversat
     assert driver.run_to_report().overall is not None
 
 
-def test_begin_while_a_check_is_open_starts_fresh(conv: Conversation) -> None:
+def test_begin_while_a_check_is_open_asks_first_and_keeps_it(conv: Conversation) -> None:
+    driver = started(conv, "quick")
+    for _ in range(4):
+        driver.answer()
+    before = driver.session.to_dict()
+    step = driver.send(Begin("full"))
+    assert step.outputs == [ConfirmDiscard(("quick", 4, len(conv.plan_for(driver.session))), "full")]
+    assert not step.started
+    assert not step.recorded
+    assert driver.session.to_dict() == before  # nothing discarded, the same question's buttons still work
+
+
+def test_begin_with_replace_starts_fresh(conv: Conversation) -> None:
     driver = started(conv, "quick")
     first = driver.session.current
     for _ in range(4):
         driver.answer()
-    step = driver.send(Begin("full"))
+    step = driver.send(Begin("full", replace=True))
     assert step.started
     assert driver.session.mode == "full"
     assert driver.session.answers == {}

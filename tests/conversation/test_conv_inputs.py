@@ -67,8 +67,8 @@ def test_bad_answer_gets_a_reask_and_changes_nothing(
     assert isinstance(reask, Reask)
     assert reask.question == question.id
     assert reask.progress == asked_with.progress
-    assert reask.reason in {"empty", "not_a_number", "too_large", "ambiguous", "unknown_option", "below_min",
-                            "above_max", "not_whole"}
+    assert reask.reason in {"empty", "not_a_number", "too_large", "too_long", "ambiguous", "unknown_option",
+                            "below_min", "above_max", "not_whole"}
     assert step.recorded == {}
     assert not step.started
     assert not step.finished

@@ -204,7 +204,7 @@ def exercise_every_move(conv: Conversation) -> None:
     a.send(Cancel())  # asking -> idle
     assert isinstance(a.steps[-1].outputs[0], Paused)
     a.send(Resume())  # idle -> asking
-    a.send(Begin("quick"))  # asking -> asking (fresh)
+    a.send(Begin("quick", replace=True))  # asking -> asking (fresh, once the owner confirmed)
     a.run_to_report()  # proceed insight -> report
     a.send(Resume())  # report -> asking, if it can ever hold
     a.send(Offer())  # report -> choosing

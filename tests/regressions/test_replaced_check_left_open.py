@@ -23,7 +23,7 @@ def test_begin_over_an_open_check_abandons_it(tmp_path: Path) -> None:
         user = store.user("test", "owner", "zh").id
         first, _ = advisor.begin(user, "quick")
         advisor.handle(user, Answer("1"))
-        second, _ = advisor.begin(user, "full")
+        second, _ = advisor.begin(user, "full", replace=True)  # the owner confirmed discarding it
         with sqlite3.connect(db_path) as conn:
             statuses = dict(conn.execute("SELECT id, status FROM assessments").fetchall())
         assert first.assessment_id != second.assessment_id

@@ -261,6 +261,7 @@ class FakeTelegram:
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, JSONDict] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}  # (description|short_description, language) -> text
         self._webhook: JSONDict = {}
         self._allowed_updates: list[str] = []
         self._failures: list[_Failure] = []
@@ -278,6 +279,11 @@ class FakeTelegram:
             ("setMyCommands", self._set_my_commands),
             ("getMyCommands", self._get_my_commands),
             ("deleteMyCommands", self._delete_my_commands),
+            ("setMyDescription", lambda p: self._set_description(p, "description", 512)),
+            ("setMyShortDescription", lambda p: self._set_description(p, "short_description", 120)),
+            ("getMyDescription", lambda p: {"description": self.description("description", self._language(p))}),
+            ("getMyShortDescription",
+             lambda p: {"short_description": self.description("short_description", self._language(p))}),
             ("setWebhook", self._set_webhook),
             ("deleteWebhook", self._delete_webhook),
             ("getWebhookInfo", self._get_webhook_info),
@@ -890,6 +896,18 @@ class FakeTelegram:
 
     def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
         return self._commands.get((self._scope_key(params.get("scope")), self._language(params)), [])
+
+    def _set_description(self, params: JSONDict, kind: str, limit: int) -> bool:
+        text = str(params.get(kind) or "")
+        if len(text) > limit:
+            raise _bad(f"{kind.upper()}_TOO_LONG")
+        self._descriptions[(kind, self._language(params))] = text
+        return True
+
+    def description(self, kind: str = "description", language_code: str = "") -> str:
+        """The bot's description (or short_description) for a language, "" when none is set."""
+        with self._lock:
+            return self._descriptions.get((kind, language_code), "")
 
     def _delete_my_commands(self, params: JSONDict) -> bool:
         self._commands.pop((self._scope_key(params.get("scope")), self._language(params)), None)

@@ -1,4 +1,8 @@
-"""The check itself on Telegram: /check, /assess, /cancel, /report, question buttons and typed answers."""
+"""The check itself on Telegram: /check, /assess, /cancel, /report, question buttons and typed answers.
+
+Typed "跳过 / 返回 / 为什么" (skip / back / why) work as the buttons do; a photo's caption is its answer; an
+edited answer is not applied, and the owner is told how to change one.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,34 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import begin_check, deliver, reply_plain, run_event
-from bot.telegram.handlers.start import forget_answer, free_text, help_command
+from bot.telegram.handlers.start import addressed_to_us, forget_answer, free_text, help_command
 from bot.telegram.replies import Reply, line, menu_keyboard, question_text, report_replies
-from bot.views.i18n import t
+from bot.views.i18n import LOCALES, t
 from bot.views.prompts import describe_value
-from dialogs.conversation import Answer, Back, Cancel, Offer, Resume, Skip, Why
+from dialogs.conversation import Answer, Back, Cancel, Confirm, Event, Resume, Skip, Why
 from dialogs.machine import Stage
 
-NAV_EVENTS = {"back": Back, "skip": Skip, "why": Why, "cancel": Cancel}
+NAV_EVENTS: dict[str, Event] = {"back": Back(), "skip": Skip(), "why": Why(), "cancel": Cancel(),
+                                "yes": Confirm(True), "no": Confirm(False)}
+TYPED_KEYWORDS = ("back", "skip", "why")  # the console's keywords, in both languages
+
+
+def typed_keyword(text: str) -> Event | None:
+    """The event of a typed keyword ("跳过", "back", "为什么"), as the console reads them; None for an answer."""
+    word = text.strip().lower()
+    for name in TYPED_KEYWORDS:
+        if any(word in {w.strip() for w in t(locale, f"console.keywords.{name}").split(",")} for locale in LOCALES):
+            return NAV_EVENTS[name]
+    return None
 
 
 async def _begin_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, mode: str) -> None:
-    """Start a check of this mode; an unfinished one of the same mode continues, another mode is offered."""
+    """Start a check of this mode; an unfinished one of the same mode continues, another is kept until the
+    owner confirms discarding it (the conversation asks)."""
     user = current_user(update, context)
     session = deps(context).store.load_session(user.id)
-    if session.has_open_check:
-        await run_event(update, context, user, Resume() if session.mode == mode else Offer())
+    if session.has_open_check and session.mode == mode:
+        await run_event(update, context, user, Resume())
     else:
         await begin_check(update, context, user, mode)
 
@@ -49,9 +65,9 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     latest = d.advisor.latest_report(user.id)
     if latest is None:
-        resumable = d.store.load_session(user.id).has_open_check
+        open_check = d.advisor.conversation.open_summary(d.store.load_session(user.id))
         await reply_plain(update, context, user, Reply(line(user.locale, "tg.no_report"),
-                                                       menu_keyboard(user.locale, resumable)))
+                                                       menu_keyboard(user.locale, open_check)))
         return
     for reply in report_replies(d.kb, latest, user.locale):
         await reply_plain(update, context, user, reply)
@@ -66,8 +82,18 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await free_text(update, context)
         return
     shown = advisor.conversation.ask_output(waiting)
-    session, step = advisor.handle(user.id, Answer(update.effective_message.text or ""), update.update_id)
+    message = update.effective_message
+    typed = message.text or message.caption or ""  # a photo whose caption holds the number
+    event = typed_keyword(typed) or Answer(typed)
+    session, step = advisor.handle(user.id, event, update.update_id)
     await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
+
+
+async def edited_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is never applied (its question has moved on); say so, and how to change an answer."""
+    user = current_user(update, context)
+    if deps(context).store.load_session(user.id).stage == Stage.ASKING:
+        await reply_plain(update, context, user, Reply(line(user.locale, "conv.edited")))
 
 
 async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,6 +107,19 @@ async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await run_event(update, context, current_user(update, context), Resume())
     elif choice in ("quick", "full"):
         await begin_check(update, context, current_user(update, context), choice)
+
+
+async def on_discard_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Start over and discard it": the open check is abandoned only here, after the owner said so."""
+    await update.callback_query.answer()
+    user = current_user(update, context)
+    button = callbacks.unpack(update.callback_query.data)
+    d = deps(context)
+    mode, focus = (button.args[0], button.args[1] if len(button.args) > 1 else None) if button else ("", None)
+    if mode not in ("quick", "full", "recheck") or (mode == "recheck" and focus not in d.kb.dimension_by_id):
+        return
+    session, step = d.advisor.begin(user.id, mode, focus, update_id=update.update_id, replace=True)
+    await deliver(update, context, user, session, step)
 
 
 async def on_recheck_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -107,7 +146,7 @@ async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     await query.answer()
     shown = advisor.conversation.ask_output(session)
-    event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why)()
+    event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why())
     session, step = advisor.handle(user.id, event, update.update_id)
     await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
 
@@ -127,6 +166,12 @@ async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.callback_query.answer(t(user.locale, "tg.unknown_button"))
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command we do not have gets /help; one addressed to another bot ("/help@OtherBot") gets nothing."""
+    if addressed_to_us(update, context):
+        await help_command(update, context)
+
+
 def handlers() -> list:
     prefix = callbacks.SEPARATOR
     return [
@@ -136,6 +181,7 @@ def handlers() -> list:
         CommandHandler("report", report),
         CallbackQueryHandler(on_menu_button, pattern=rf"^{callbacks.MENU}{prefix}"),
         CallbackQueryHandler(on_recheck_button, pattern=rf"^{callbacks.RECHECK}{prefix}"),
+        CallbackQueryHandler(on_discard_button, pattern=rf"^{callbacks.DISCARD}{prefix}"),
         CallbackQueryHandler(on_question_button, pattern=rf"^({callbacks.ANSWER}|{callbacks.NAV}){prefix}"),
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, typed_answer),
     ]
@@ -145,7 +191,8 @@ def fallback_handlers() -> list:
     """Last in line: unknown buttons, unknown commands, and photos or stickers sent as an answer."""
     return [
         CallbackQueryHandler(on_unknown_button),
-        MessageHandler(filters.COMMAND, help_command),
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command),
         # an edited message is never an answer: the question it answered has moved on
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, edited_answer),
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, typed_answer),
     ]

@@ -2,24 +2,52 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
-from bot.telegram.delivery import reply_plain, run_event
+from bot.telegram.delivery import begin_check, deliver, reply_plain, run_event
 from bot.telegram.replies import Reply, line, menu_keyboard
+from bot.telegram.sending import drop_keyboard
 from bot.views.i18n import LOCALES, t
 from bot.views.render import render
-from dialogs.conversation import Offer
+from dialogs.conversation import Offer, Resume, Step
+from dialogs.machine import Stage
 
 COMMANDS = ("start", "check", "assess", "report", "language", "privacy", "forget", "cancel", "help")
 FORGET = "forget"
+START_PAYLOADS = {"check": "quick", "assess": "full"}  # t.me/<bot>?start=check, from the group button
+
+
+def addressed_to_us(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A command without "@bot", or with ours; "/help@OtherBot" is for another bot."""
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    _, at, username = command.partition("@")
+    return not at or username.lower() == (context.bot.username or "").lower()
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The welcome: what the check gives, in two lines, and the two ways to take it."""
-    await run_event(update, context, current_user(update, context), Offer())
+    """The welcome (or a welcome back with the open check or the last score), and the ways to take the check.
+
+    A deep-link payload ("check", "assess") from the group's "continue in private" button starts that check.
+    """
+    user = current_user(update, context)
+    d = deps(context)
+    mode = START_PAYLOADS.get(context.args[0] if context.args else "")
+    session = d.store.load_session(user.id)
+    if mode is not None:
+        if session.has_open_check and session.mode == mode:
+            await run_event(update, context, user, Resume())
+        else:
+            await begin_check(update, context, user, mode)
+        return
+    latest = d.advisor.latest_report(user.id)
+    returning = latest is not None or session.assessment_id is not None
+    await run_event(update, context, user, Offer(latest.overall if latest else None, returning))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,7 +73,15 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, co
     await update.callback_query.answer()
     if code not in LOCALES:
         return
-    deps(context).store.set_locale(user.id, code)
+    d = deps(context)
+    d.store.set_locale(user.id, code)
+    session = d.store.load_session(user.id)
+    if session.stage == Stage.ASKING and session.current:  # the waiting question again, in the new language
+        previous = d.store.prompt_message(user.id)
+        if previous is not None:
+            await drop_keyboard(context.bot, *previous)
+        ask = d.advisor.conversation.ask_output(session)
+        await deliver(update, context, dataclasses.replace(user, locale=code), session, Step(outputs=[ask]))
     await update.callback_query.edit_message_text(render("line.tg.j2", code, lines=[t(code, "tg.language_set")]),
                                                   parse_mode="HTML")
 
@@ -63,9 +99,13 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool) -> None:
     user = current_user(update, context)
+    store = deps(context).store
     await update.callback_query.answer()
     if confirmed:
-        deps(context).store.forget(user.id)
+        prompt = store.prompt_message(user.id)
+        store.forget(user.id)
+        if prompt is not None:  # the question they were at can no longer be answered: take its buttons away
+            await drop_keyboard(context.bot, *prompt)
     text = line(user.locale, "tg.forget_done" if confirmed else "tg.forget_kept")
     await update.callback_query.edit_message_text(text, parse_mode="HTML")
 
@@ -73,9 +113,10 @@ async def forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, conf
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Text outside a check: a short pointer to the two ways to start."""
     user = current_user(update, context)
-    session = deps(context).store.load_session(user.id)
+    d = deps(context)
+    open_check = d.advisor.conversation.open_summary(d.store.load_session(user.id))
     await reply_plain(update, context, user, Reply(line(user.locale, "conv.free_text_pointer"),
-                                                   menu_keyboard(user.locale, session.has_open_check)))
+                                                   menu_keyboard(user.locale, open_check)))
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,118 @@
+"""Units in the conversation: "55%?" confirmed before it is stored, contradicting answers refused with the reason,
+and a re-ask that names the units a question takes, in the owner's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.views.i18n import t
+from bot.views.prompts import confirm_share_view, reask_view
+from dialogs.conversation import Answer, Back, Begin, Confirm, Conversation, Skip
+from dialogs.outputs import Ask, ConfirmShare, Reask
+from dialogs.session import Session
+from knowledge.model import KnowledgeBase
+from tests.conversation.conv_support import Driver
+
+
+def waiting_at(conv: Conversation, question_id: str, mode: str = "quick") -> Driver:
+    driver = Driver(conv)
+    driver.send(Begin(mode))
+    while driver.session.current != question_id:
+        driver.answer()
+    return driver
+
+
+@pytest.mark.parametrize("yes", [Confirm(True), Answer("是"), Answer("对"), Answer("y"), Answer("Yes")])
+def test_a_fraction_is_stored_as_a_share_once_confirmed(conv: Conversation, yes) -> None:
+    driver = waiting_at(conv, "ret_repeat_share")
+    step = driver.send(Answer("0.55"))
+    assert step.outputs[0] == ConfirmShare("ret_repeat_share", pytest.approx(55), step.outputs[0].progress)
+    assert step.recorded == {}
+    assert driver.session.current == "ret_repeat_share"
+    assert Session.from_dict(driver.session.to_dict()).pending == driver.session.pending  # survives a restart
+    step = driver.send(yes)
+    assert step.recorded == {"ret_repeat_share": pytest.approx(55)}
+    assert driver.session.pending is None
+
+
+@pytest.mark.parametrize("no", [Confirm(False), Answer("不是"), Answer("no"), Answer("n")])
+def test_a_declined_share_is_asked_again_and_nothing_stored(conv: Conversation, no) -> None:
+    driver = waiting_at(conv, "ret_repeat_share")
+    driver.send(Answer("0.55"))
+    step = driver.send(no)
+    assert isinstance(step.outputs[0], Reask)
+    assert step.outputs[0].reason == "share_declined"
+    assert step.recorded == {}
+    step = driver.send(Answer("0.55%"))
+    assert step.recorded == {"ret_repeat_share": pytest.approx(0.55)}
+
+
+def test_another_number_instead_of_yes_replaces_the_fraction(conv: Conversation) -> None:
+    driver = waiting_at(conv, "ret_repeat_share")
+    driver.send(Answer("0.55"))
+    assert driver.send(Answer("40%")).recorded == {"ret_repeat_share": 40}
+
+
+def test_skip_drops_the_pending_share(conv: Conversation) -> None:
+    driver = waiting_at(conv, "ret_repeat_share")
+    driver.send(Answer("0.55"))
+    driver.send(Skip())
+    assert driver.session.pending is None
+    assert "ret_repeat_share" not in driver.session.answers
+
+
+def test_more_managers_than_staff_is_refused_with_the_reason(conv: Conversation) -> None:
+    driver = waiting_at(conv, "cost_headcount")
+    driver.send(Answer("5"))
+    step = driver.send(Answer("10"))
+    reask = step.outputs[0]
+    assert isinstance(reask, Reask)
+    assert (reask.reason, reask.values) == ("managers_above_headcount", {"other": 5})
+    assert step.recorded == {}
+    assert driver.send(Answer("5")).recorded == {"cost_managers": 5}  # as many as the staff is fine
+
+
+def test_lowering_the_headcount_below_the_managers_is_refused(conv: Conversation) -> None:
+    driver = waiting_at(conv, "cost_headcount")
+    driver.send(Answer("12"))
+    driver.send(Answer("4"))
+    while driver.session.current != "cost_headcount":
+        driver.send(Back())
+    step = driver.send(Answer("3"))
+    assert step.outputs[0].reason == "headcount_below_managers"
+
+
+@pytest.mark.parametrize(("locale", "words"), [("zh", ["管理者", "5 人"]), ("en", ["managers", "(5)"])])
+def test_the_contradiction_reason_reads_well(kb: KnowledgeBase, locale: str, words: list[str]) -> None:
+    reask = Reask("cost_managers", "managers_above_headcount", None, None, (4, 8, 2, 2), {"other": 5})
+    text = reask_view(kb, reask, locale)["reason"]
+    assert all(w in text for w in words)
+
+
+@pytest.mark.parametrize(("question", "reason", "locale", "hint"), [
+    ("cash_inventory", "wrong_unit", "zh", "3个月"), ("cash_inventory", "wrong_unit", "en", "3 months"),
+    ("ret_complaint_hours", "wrong_unit", "zh", "2天"), ("ret_complaint_hours", "wrong_unit", "en", "2 days"),
+    ("cash_available", "foreign_currency", "zh", "50万"), ("cash_available", "foreign_currency", "en", "500k"),
+])
+def test_a_refused_unit_is_reasked_with_an_example_in_the_owners_language(
+    conv: Conversation, kb: KnowledgeBase, question: str, reason: str, locale: str, hint: str
+) -> None:
+    driver = waiting_at(conv, question, mode="full")
+    typed = {"wrong_unit": "30%", "foreign_currency": "$500k"}[reason]
+    reask = driver.send(Answer(typed)).outputs[0]
+    assert (reask.reason, reask.values) == (reason, {"unit": kb.metrics[kb.questions[question].metric].unit})
+    view = reask_view(kb, reask, locale)
+    assert hint in view["example"]
+    assert t(locale, f"reasons.{reason}") in view["reason"]
+
+
+@pytest.mark.parametrize(("locale", "text"), [("zh", "你是指 55% 吗？"), ("en", "Did you mean 55%?")])
+def test_the_share_question_is_put_in_the_owners_language(kb: KnowledgeBase, locale: str, text: str) -> None:
+    view = confirm_share_view(kb, ConfirmShare("ret_repeat_share", 55.0, (5, 8, 1, 2)), locale)
+    assert view["confirm"] == text
+
+
+def test_units_on_the_conversation_store_the_converted_value(conv: Conversation) -> None:
+    driver = waiting_at(conv, "ret_complaint_hours")
+    assert driver.send(Answer("2天")).recorded == {"ret_complaint_hours": 48}
+    assert isinstance(driver.steps[-1].outputs[-1], Ask)

@@ -1,0 +1,131 @@
+"""Units read, not dropped: every number question converts the unit the owner wrote into its metric's unit."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialogs.answers import AnswerError, ShareToConfirm, number_answer
+from dialogs.parsing import NumberError, read_number
+from dialogs.units import NAMED, RULES, accepted_units
+from knowledge.loader import get_knowledge
+
+KB = get_knowledge()
+
+# (question id, typed, stored value in the metric's unit), in both languages.
+READ = [
+    # inventory days: days, weeks, months (30 days), years (365)
+    ("cash_inventory", "1年", 365), ("cash_inventory", "1 year", 365), ("cash_inventory", "一年", 365),
+    ("cash_inventory", "3个月", 90), ("cash_inventory", "3 months", 90), ("cash_inventory", "三个月", 90),
+    ("cash_inventory", "6周", 42), ("cash_inventory", "6 weeks", 42), ("cash_inventory", "两个星期", 14),
+    ("cash_inventory", "45天", 45), ("cash_inventory", "45 days", 45), ("cash_inventory", "45", 45),
+    ("cash_inventory", "半年", 182.5), ("cash_inventory", "一年半", 547.5), ("cash_inventory", "1年3个月", 455),
+    ("cash_inventory", "2-3个月", 75), ("cash_inventory", "1 quarter", 90), ("cash_inventory", "约两个多月", 60),
+    # complaint hours: hours, days (24 hours)
+    ("ret_complaint_hours", "2天", 48), ("ret_complaint_hours", "2 days", 48), ("ret_complaint_hours", "两天", 48),
+    ("ret_complaint_hours", "4小时", 4), ("ret_complaint_hours", "4 hours", 4), ("ret_complaint_hours", "48h", 48),
+    ("ret_complaint_hours", "半天", 12), ("ret_complaint_hours", "30分钟", 0.5), ("ret_complaint_hours", "1天半", 36),
+    ("ret_complaint_hours", "两个半小时", 2.5), ("ret_complaint_hours", "within 4 hours", 4),
+    # shares: %, written out, tenths
+    ("ret_repeat_share", "55%", 55), ("ret_repeat_share", "55", 55), ("ret_repeat_share", "百分之五十五", 55),
+    ("ret_repeat_share", "55 percent", 55), ("ret_repeat_share", "0.55%", 0.55), ("ret_repeat_share", "五成", 50),
+    ("ret_repeat_share", "1", 1), ("risk_top_customer_share", "70%", 70),
+    # money: 元, 万, 亿, k, M
+    ("cash_available", "50万", 500_000), ("cash_available", "50万元", 500_000), ("cash_available", "1.2亿", 1.2e8),
+    ("cash_available", "500k", 500_000), ("cash_available", "1.5M", 1_500_000), ("cash_available", "¥30万", 300_000),
+    ("cash_available", "RMB 5000", 5000), ("cash_available", "一百二十万", 1_200_000),
+    ("cash_available", "8万块钱", 80_000),
+    ("cash_fixed_costs", "每月8万", 80_000), ("cash_fixed_costs", "8万/月", 80_000),
+    ("cash_fixed_costs", "80k a month", 80_000), ("cash_fixed_costs", "80k per month", 80_000),
+    # counts
+    ("cost_headcount", "8人", 8), ("cost_headcount", "8 people", 8), ("cost_headcount", "八个人", 8),
+    # digits of any script
+    ("cost_headcount", "٣٠", 30), ("cost_headcount", "३०", 30), ("cost_headcount", "３０", 30),
+    ("cost_headcount", "𝟑𝟎", 30),
+]
+
+
+@pytest.mark.parametrize(("question", "typed", "stored"), READ)
+def test_units_are_read_into_the_metric_unit(question: str, typed: str, stored: float) -> None:
+    assert number_answer(KB, KB.questions[question], typed) == pytest.approx(stored)
+
+
+REFUSED = [
+    # a foreign currency is never read as yuan
+    ("cash_available", "50万美元", "foreign_currency"), ("cash_available", "$500k", "foreign_currency"),
+    ("cash_available", "500k USD", "foreign_currency"), ("cash_available", "€20,000", "foreign_currency"),
+    ("cash_available", "HK$100万", "foreign_currency"), ("cash_available", "100万港币", "foreign_currency"),
+    ("cash_available", "20 dollars", "foreign_currency"), ("cash_fixed_costs", "5万欧元", "foreign_currency"),
+    # a unit of another kind
+    ("cash_available", "3个月", "wrong_unit"), ("cash_available", "30%", "wrong_unit"),
+    ("ret_complaint_hours", "3个月", "wrong_unit"), ("ret_complaint_hours", "50元", "wrong_unit"),
+    ("cash_inventory", "30%", "wrong_unit"), ("cost_headcount", "3天", "wrong_unit"),
+    ("ret_repeat_share", "3天", "wrong_unit"), ("ret_repeat_share", "5万元", "wrong_unit"),
+    # odd digits and monsters
+    ("cost_headcount", "10²", "odd_digit"), ("cost_headcount", "①", "odd_digit"), ("cost_headcount", "½", "odd_digit"),
+    ("cost_headcount", "Ⅻ", "odd_digit"), ("cash_available", "1" * 400, "too_long"),
+    ("cash_available", "9" * 100, "too_large"),
+]
+
+
+@pytest.mark.parametrize(("question", "typed", "reason"), REFUSED)
+def test_units_that_cannot_be_used_are_refused_with_a_reason(question: str, typed: str, reason: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        number_answer(KB, KB.questions[question], typed)
+    assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(("typed", "share"), [("0.55", 55), ("0.5", 50), (".3", 30), ("0.05", 5), ("0.3-0.5", 40)])
+def test_a_fraction_for_a_share_is_confirmed_as_a_percentage(typed: str, share: float) -> None:
+    with pytest.raises(ShareToConfirm) as caught:
+        number_answer(KB, KB.questions["ret_repeat_share"], typed)
+    assert caught.value.value == pytest.approx(share)
+
+
+def test_a_fraction_from_an_answers_file_is_refused_as_ambiguous() -> None:
+    with pytest.raises(AnswerError) as caught:
+        number_answer(KB, KB.questions["risk_top_customer_share"], 0.55)
+    assert caught.value.reason == "confirm_share"
+
+
+def test_a_huge_integer_from_a_file_is_too_large_not_an_overflow() -> None:
+    with pytest.raises(AnswerError) as caught:
+        number_answer(KB, KB.questions["cash_available"], 10**400)
+    assert caught.value.reason == "too_large"
+
+
+def test_every_metric_unit_of_a_question_has_a_rule_and_names() -> None:
+    units = {KB.metrics[q.metric].unit for q in KB.questions.values() if q.kind == "number"}
+    assert units <= set(RULES)
+    assert units <= set(NAMED)
+    assert set(accepted_units("days")) >= {"days", "weeks", "months", "years"}
+    assert set(accepted_units("hours")) >= {"hours", "days"}
+
+
+@pytest.mark.parametrize("question", [q.id for q in KB.questions.values() if q.kind == "number"])
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_every_question_example_is_read_as_meant(question: str, locale: str) -> None:
+    """The example a question shows is accepted and not misread (e.g. "45天" is 45 days, "4 小时" 4 hours)."""
+    q = KB.questions[question]
+    example = q.example(locale).removeprefix("例如").removeprefix("e.g.").split(" or ")[0].strip()
+    assert number_answer(KB, q, example) == pytest.approx(read_number(example).value())
+
+
+@given(st.text(max_size=60))
+def test_number_answers_are_total_over_unicode(text: str) -> None:
+    for question in ("cash_available", "cash_inventory", "ret_complaint_hours", "ret_repeat_share", "cost_managers"):
+        try:
+            value = number_answer(KB, KB.questions[question], text)
+        except AnswerError:
+            continue
+        assert math.isfinite(value)
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789.-万亿年月天周小时半个%¥$元美k hdays²①٣")), max_size=30))
+def test_unit_like_text_is_total(text: str) -> None:
+    with contextlib.suppress(NumberError):
+        read_number(text)
