@@ -97,5 +97,5 @@ def convert(reading: Reading, metric_unit: str) -> Converted:
             raise UnitError("wrong_unit", metric_unit)
     value = reading.value(lambda unit: 1.0 if unit is None else rule.factors[unit])
     if rule.confirm_fraction and not reading.units and 0 < value < 1:
-        return Converted(value * 100, confirm=True)
+        return Converted(round(value * 100, 9), confirm=True)  # 0.55 → 55, not 55.00000000000001
     return Converted(value)

@@ -7,7 +7,7 @@ who taps a button under a message meant for someone else is told it is not their
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -37,8 +37,9 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     sender = update.effective_user
     locale = telegram_locale(sender.language_code if sender else None)
     button = InlineKeyboardButton(t(locale, "buttons.private"), url=deep_link(context.bot.username, _command(text)))
+    quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)  # the command may be gone
     await message.reply_text(line(locale, "conv.group_private"), parse_mode=ParseMode.HTML,
-                             reply_markup=InlineKeyboardMarkup([[button]]), do_quote=True)
+                             reply_markup=InlineKeyboardMarkup([[button]]), reply_parameters=quote)
 
 
 class GroupButtonHandler(CallbackQueryHandler):

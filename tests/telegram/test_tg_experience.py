@@ -1,0 +1,292 @@
+"""Issue 8, input and experience on Telegram: units and "55%?" buttons, confirm before discarding, group chats,
+edited answers, photo captions, typed keywords, /forget and /language mid-check, welcome back, bot profile."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from bot.views.i18n import t
+
+BOT = "sme_advisor_test_bot"
+GROUP = -100_555
+_ids = itertools.count(5000)
+
+
+async def at_question(chat, question_id: str, command: str = "/assess") -> None:
+    await chat.send(command)
+    while chat.current_question.id != question_id:
+        await chat.answer()
+
+
+def group_update(harness, text: str, user_id: int = 1001, language_code: str = "zh-hans") -> dict:
+    message = {"message_id": next(_ids), "date": int(time.time()), "text": text,
+               "chat": {"id": GROUP, "type": "supergroup", "title": "Partners"},
+               "from": {"id": user_id, "is_bot": False, "first_name": "M", "language_code": language_code}}
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return harness.core.push_update({"message": message})
+
+
+def group_messages(harness) -> list[dict]:
+    return [m for m in harness.core.messages(GROUP) if m.get("from", {}).get("is_bot")]
+
+
+# --------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(("language", "typed", "stored"), [("zh-hans", "2天", 48), ("en", "2 days", 48),
+                                                           ("zh-hans", "4小时", 4), ("en", "half a day", None)])
+async def test_complaint_hours_read_days_as_24_hours(harness, language: str, typed: str, stored) -> None:
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "ret_complaint_hours", "/check")
+    await chat.send(typed)
+    assert chat.stored_answers().get("ret_complaint_hours") == stored
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-hans", "zh"), ("en", "en")])
+async def test_inventory_of_one_year_is_365_days(harness, language: str, locale: str) -> None:
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "cash_inventory")
+    await chat.send("1年" if locale == "zh" else "1 year")
+    assert chat.stored_answers()["cash_inventory"] == 365
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-hans", "zh"), ("en", "en")])
+async def test_a_fraction_for_a_share_is_confirmed_with_buttons(harness, language: str, locale: str) -> None:
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "ret_repeat_share", "/check")
+    await chat.send("0.55")
+    assert t(locale, "conv.confirm_share", value="55") in chat.last
+    assert "ret_repeat_share" not in chat.stored_answers()
+    await chat.click(t(locale, "buttons.share_yes", value="55"))
+    assert chat.stored_answers()["ret_repeat_share"] == 55
+    assert chat.current_question.id != "ret_repeat_share"
+
+
+async def test_a_declined_fraction_is_asked_again(chat) -> None:
+    await at_question(chat, "ret_repeat_share", "/check")
+    await chat.send("0.55")
+    await chat.click(t("zh", "buttons.share_no"))
+    assert t("zh", "reasons.share_declined") in chat.last
+    await chat.send("0.55%")
+    assert chat.stored_answers()["ret_repeat_share"] == 0.55
+
+
+@pytest.mark.parametrize(("language", "locale", "typed"), [("zh-hans", "zh", "50万美元"), ("en", "en", "$500k"),
+                                                           ("en", "en", "500k USD"), ("zh-hans", "zh", "HK$100万")])
+async def test_a_foreign_currency_is_refused_with_a_clear_message(harness, language, locale, typed) -> None:
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "cash_available", "/check")
+    await chat.send(typed)
+    assert "cash_available" not in chat.stored_answers()
+    assert t(locale, "reasons.foreign_currency") in chat.last
+    assert t(locale, "units_hint.CNY") in chat.last
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-hans", "zh"), ("en", "en")])
+async def test_more_managers_than_staff_is_refused_with_the_reason(harness, language: str, locale: str) -> None:
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "cost_headcount", "/check")
+    await chat.send("5")
+    await chat.send("10")
+    assert "cost_managers" not in chat.stored_answers()
+    assert t(locale, "reasons.managers_above_headcount", other="5") in chat.last
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-hans", "zh"), ("en", "en")])
+async def test_help_examples_are_read_as_meant(harness, language: str, locale: str) -> None:
+    """/help suggests nothing that would be misread: each of its examples parses on a question of its kind."""
+    from dialogs.answers import number_answer
+
+    kb = harness.kb
+    footer = t(locale, "tg.help_footer")
+    cases = {"zh": [("50万", "cash_available", 500_000), ("3个月", "cash_inventory", 90),
+                    ("30%", "ret_repeat_share", 30)],
+             "en": [("500k", "cash_available", 500_000), ("3 months", "cash_inventory", 90),
+                    ("30%", "ret_repeat_share", 30)]}[locale]
+    for example, question, value in cases:
+        assert example in footer
+        assert number_answer(kb, kb.questions[question], example) == value
+
+
+# --------------------------------------------------------------------------- confirm before discarding
+
+
+async def test_full_assessment_under_the_cancel_message_asks_before_discarding(chat) -> None:
+    await chat.send("/check")
+    for _ in range(3):
+        await chat.answer()
+    answers, assessment = chat.stored_answers(), chat.session.assessment_id
+    await chat.send("/cancel")
+    cancel_message = chat.last_message["message_id"]
+    await chat.click("m:full", message_id=cancel_message)
+    assert chat.session.assessment_id == assessment
+    assert chat.stored_answers() == answers
+    _, answered, planned = chat.harness.app.bot_data["deps"].advisor.conversation.open_summary(chat.session)
+    assert answered == 3
+    assert chat.last == t("zh", "conv.confirm_discard", mode=t("zh", "modes.quick"), answered=3, planned=planned)
+    await chat.click("m:resume")
+    assert chat.session.assessment_id == assessment
+
+
+async def test_start_over_discards_only_after_the_tap(harness, chat) -> None:
+    await chat.send("/check")
+    await chat.answer()
+    old = chat.session.assessment_id
+    await chat.send("/start")
+    old_menu = chat.last_message["message_id"]
+    assert "1/" in chat.buttons[0][0]  # the menu names the open check and how far it got
+    await chat.click("m:full", message_id=old_menu)
+    assert chat.session.assessment_id == old
+    await chat.click("d:full")
+    assert chat.session.assessment_id != old
+    assert chat.session.mode == "full"
+    assert harness.query("SELECT status FROM assessments WHERE id = ?", old) == [("abandoned",)]
+
+
+async def test_menus_show_which_check_is_open_and_how_far(chat) -> None:
+    await chat.send("/assess")
+    await chat.answer()
+    await chat.answer()
+    await chat.send("/cancel")
+    label = chat.buttons[0][0]
+    assert t("zh", "modes.full") in label
+    assert "2/" in label
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@pytest.mark.parametrize(("text", "payload"), [("/check", "check"), ("/assess@" + BOT, "assess"),
+                                               ("/help", "group"), ("/start", "group"), ("/report", "group")])
+async def test_in_a_group_own_commands_get_a_private_deep_link(harness, text: str, payload: str) -> None:
+    await harness.process(group_update(harness, text))
+    sent = group_messages(harness)
+    assert len(sent) == 1
+    assert sent[0]["text"] == t("zh", "conv.group_private")
+    [[button]] = sent[0]["reply_markup"]["inline_keyboard"]
+    assert button["url"] == f"https://t.me/{BOT}?start={payload}"
+    assert harness.query("SELECT COUNT(*) FROM assessments") == [(0,)]  # no question, no report in the group
+
+
+@pytest.mark.parametrize("text", ["/help@OtherBot", "/check@OtherBot", "hello everyone", "50万"])
+async def test_in_a_group_anything_else_is_ignored(harness, text: str) -> None:
+    await harness.process(group_update(harness, text))
+    assert group_messages(harness) == []
+
+
+async def test_commands_for_another_bot_are_ignored_in_private_too(chat) -> None:
+    assert await chat.send("/help@OtherBot") == []
+    assert await chat.send("/nosuchcommand@OtherBot") == []
+
+
+async def test_another_members_tap_is_told_it_is_not_theirs(harness) -> None:
+    await harness.process(group_update(harness, "/check", user_id=1001))
+    old_menu = harness.core.handle("sendMessage", {"chat_id": GROUP, "text": "menu", "reply_markup": {
+        "inline_keyboard": [[{"text": "go", "callback_data": "m:quick"}]]}})["result"]
+    for tapper, message_used, key in ((2002, old_menu, "tg.not_yours"), (1001, old_menu, "tg.not_yours")):
+        query_id = f"77{tapper}"
+        harness.core._callbacks[query_id] = None
+        update = harness.core.push_update({"callback_query": {
+            "id": query_id, "chat_instance": "1", "data": "m:quick", "message": message_used,
+            "from": {"id": tapper, "is_bot": False, "first_name": "M", "language_code": "zh-hans"}}})
+        await harness.process(update)
+        assert harness.core.callback_answer(query_id)["text"] == t("zh", key)
+    assert harness.query("SELECT COUNT(*) FROM assessments") == [(0,)]
+
+
+async def test_deep_link_from_the_group_starts_the_check_in_private(chat) -> None:
+    await chat.send("/start check")
+    assert chat.session.mode == "quick"
+    assert chat.current_question is not None
+
+
+# --------------------------------------------------------------------------- smaller
+
+
+async def test_an_edited_answer_gets_a_reply_and_changes_nothing(harness, chat) -> None:
+    await at_question(chat, "cash_available", "/check")
+    await chat.send("50万")
+    answers = chat.stored_answers()
+    sent = harness.core.messages(chat.chat_id, include_user=True)
+    mine = [m for m in sent if not m.get("from", {}).get("is_bot")][-1]
+    edited = {**mine, "text": "80万", "edit_date": int(time.time())}
+    chat._begin()
+    await chat._run(harness.core.push_update({"edited_message": edited}))
+    assert chat.last == t("zh", "conv.edited")
+    assert chat.stored_answers() == answers
+
+
+async def test_a_photo_caption_is_the_answer(harness, chat) -> None:
+    await at_question(chat, "cash_available", "/check")
+    photo = {"message_id": next(_ids), "date": int(time.time()), "caption": "50万",
+             "chat": {"id": chat.chat_id, "type": "private", "first_name": "Tester"},
+             "from": {"id": chat.user_id, "is_bot": False, "first_name": "Tester", "language_code": "zh-hans"},
+             "photo": [{"file_id": "AgAC", "file_unique_id": "AQAD", "width": 90, "height": 90}]}
+    chat._begin()
+    await chat._run(harness.core.push_update({"message": photo}))
+    assert chat.stored_answers()["cash_available"] == 500_000
+
+
+@pytest.mark.parametrize(("typed", "effect"), [("跳过", "skip"), ("skip", "skip"), ("返回", "back"), ("back", "back"),
+                                                ("为什么", "why"), ("why", "why")])
+async def test_typed_keywords_work_as_the_buttons_do(chat, typed: str, effect: str) -> None:
+    await chat.send("/check")
+    await chat.answer()
+    waiting = chat.current_question
+    await chat.send(typed)
+    if effect == "skip":
+        assert chat.current_question != waiting
+        assert waiting.id not in chat.stored_answers()
+    elif effect == "back":
+        assert chat.current_question != waiting
+    else:
+        assert waiting.why("zh") in chat.last
+
+
+async def test_forget_mid_check_removes_the_questions_buttons(harness, chat) -> None:
+    await chat.send("/check")
+    await chat.answer()
+    question = chat.question_message["message_id"]
+    await chat.send("/forget")
+    await chat.click("m:forget")
+    assert harness.core.buttons(harness.core.message(chat.chat_id, question)) == []
+
+
+async def test_language_reshows_the_waiting_question_in_the_new_language(harness, chat) -> None:
+    await chat.send("/check")
+    await chat.answer()
+    waiting = chat.current_question
+    await chat.send("/language")
+    await chat.click("English")
+    assert waiting.text("en") in chat.question_message["text"]
+    live = [m for m in chat.messages if any(chat.stamp_of(d) for _, d in chat.core.buttons(m))]
+    assert len(live) == 1
+
+
+async def test_a_returning_owner_is_welcomed_back(harness, chat) -> None:
+    await chat.send("/check")
+    await chat.answer()
+    await chat.send("/cancel")
+    await chat.send("/start")
+    assert chat.last.startswith(t("zh", "conv.welcome_back"))
+    assert t("zh", "conv.welcome") not in chat.last
+
+
+async def test_a_returning_owner_sees_the_last_score(harness) -> None:
+    chat = harness.chat(language_code="en")
+    await chat.send("/check")
+    await chat.finish_check()
+    await chat.send("/start")
+    overall = harness.query("SELECT overall FROM assessments WHERE status = 'finished'")[0][0]
+    assert chat.last.startswith(t("en", "conv.welcome_back_score", score=overall))
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_bot_description_is_set_in_both_languages(harness, locale: str) -> None:
+    assert harness.core.description("description", locale) == t(locale, "profile.description")
+    assert harness.core.description("short_description", locale) == t(locale, "profile.short_description")
+    assert harness.core.description("description", "") == t("en", "profile.description")
