@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from bot.storage.actions import ActionRecords
 from bot.storage.checks import CheckRecords, StoredAssessment
+from bot.storage.connection import open_database
 from bot.storage.dump import DumpRecords
 from bot.storage.prompts import PromptRecords
 from bot.storage.reports import ReportRecords
@@ -22,18 +21,11 @@ __all__ = ["Store", "StoredAssessment", "User", "migrations"]
 
 
 class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, DumpRecords, PromptRecords, UpdateRecords):
-    """One SQLite file in WAL mode, its schema migrated on open."""
+    """One SQLite file in WAL mode, checked and migrated on open (see `bot.storage.connection`)."""
 
     def __init__(self, path: Path | str) -> None:
-        path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = Database(path, execute_plugins=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        migrations.apply(self.db)
+        self.path = Path(path)
+        self.db = open_database(self.path, migrations)  # a StorageError when the file cannot be used
 
     def close(self) -> None:
         self.db.close()

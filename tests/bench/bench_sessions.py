@@ -28,7 +28,9 @@ N_SESSIONS = 10_000
 SESSION_GOAL_BYTES = 5 * 1024
 N_USERS = 50
 MIN_ANSWERS = 5_000
-ANSWERS_GOAL = 2_000  # per second
+# per second. FULL waits for the disk on every commit; ours: 200/s is over 6x the 30 messages a second Telegram
+# lets one bot send, so storage is never what an owner waits for. NORMAL only shows what FULL costs.
+ANSWERS_GOAL = {"FULL": 200, "NORMAL": 2_000}
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +111,12 @@ def test_memory_per_live_session(kb: KnowledgeBase) -> None:
     assert attach_seconds > 0
 
 
-def test_answers_per_second_through_dialogs_and_storage(tmp_path: Path, kb: KnowledgeBase) -> None:
+@pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"])
+def test_answers_per_second_through_dialogs_and_storage(tmp_path: Path, kb: KnowledgeBase, synchronous: str) -> None:
+    """FULL is what the store runs (an acknowledged answer survives a power loss); NORMAL shows what it costs."""
     store = Store(tmp_path / "bench.db")
+    store.db.execute(f"PRAGMA synchronous={synchronous}")
+    goal = ANSWERS_GOAL[synchronous]
     try:
         advisor = Advisor(store, kb)
         typed = {q.id: console_line(kb, q) for q in kb.questions.values()}  # as owners type them: "1", "500000"
@@ -143,10 +149,10 @@ def test_answers_per_second_through_dialogs_and_storage(tmp_path: Path, kb: Know
     ordered = sorted(latencies)
     print()
     print(f"[bench] answers through Advisor.handle (load_session -> step -> commit_step), one core, "
-          f"{N_USERS} owners doing quick checks on one SQLite file (WAL)")
+          f"{N_USERS} owners doing quick checks on one SQLite file (WAL, synchronous={synchronous})")
     print(f"  answers            : {len(latencies):,} in {answering:.2f} s ({checks} checks finished, "
           f"{wall:.2f} s wall incl. starts)")
-    print(f"  answers per second : {rate:8,.0f}   goal > {ANSWERS_GOAL:,}/s   {verdict(rate > ANSWERS_GOAL)}")
+    print(f"  answers per second : {rate:8,.0f}   goal > {goal:,}/s   {verdict(rate > goal)}")
     print(f"  latency            : median {statistics.median(latencies) * 1000:.2f} ms, "
           f"p99 {ordered[int(len(ordered) * 0.99)] * 1000:.2f} ms, max {ordered[-1] * 1000:.2f} ms")
     assert rate > 0

@@ -1,0 +1,34 @@
+"""`sme-advisor doctor` and `sme-advisor backup`: the operator's commands for the SQLite file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.storage.maintenance import backup, doctor
+from bot.storage.schema import migrations
+from bot.views.i18n import t
+from bot.views.safe_text import printable
+
+
+def run_doctor(path: Path, locale: str, out: TextIO | None = None) -> int:
+    """Print what is wrong with the database at `path`, one line per check; 0 when nothing is, else 1."""
+    out = out or sys.stdout
+    print(t(locale, "doctor.header", path=printable(path)), file=out)
+    findings = doctor(path, migrations)
+    for finding in findings:
+        values = {k: printable(v) for k, v in finding.values.items()}
+        print(("  ✓ " if finding.ok else "  ✗ ") + t(locale, finding.key, **values), file=out)
+    healthy = all(f.ok for f in findings)
+    print(t(locale, "doctor.verdict_ok" if healthy else "doctor.verdict_bad"), file=out)
+    return 0 if healthy else 1
+
+
+def run_backup(source: Path, destination: Path, locale: str, out: TextIO | None = None) -> int:
+    """Copy the live database consistently (SQLite's online backup) and say where it went."""
+    out = out or sys.stdout
+    size = backup(source, destination)
+    print(t(locale, "backup.done", source=printable(source), destination=printable(destination),
+            size=f"{size:,}"), file=out)
+    return 0

@@ -1,0 +1,107 @@
+"""The operator's tools for the SQLite file: `doctor` says what is wrong with it, `backup` copies it online.
+
+Both only read the live database: the backup uses SQLite's online backup API, so it is consistent while
+the bot keeps writing, and it is written beside its destination first and renamed into place when it
+has passed an integrity check.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from bot.storage.connection import integrity_problems, unknown_migrations
+from bot.storage.faults import Fault, StorageError, classify, has_sqlite_header
+
+LOW_FREE_SPACE = 100 * 1024 * 1024  # ours: below 100 MB free, a busy bot can fill the disk within days
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One line of the doctor's report: `ok` or a problem, a catalog key with its values."""
+
+    ok: bool
+    key: str
+    values: dict[str, object]
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def doctor(path: Path, migrations: Migrations) -> list[Finding]:
+    """Check the file at `path`: present, SQLite, sound (integrity_check), schema version, free space."""
+    if not path.exists():
+        return [Finding(False, "doctor.missing", {"path": path})]
+    try:
+        if not has_sqlite_header(path):
+            return [Finding(False, "doctor.not_a_database", {"path": path})]
+        db = Database(_read_only(path))
+        try:
+            problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+            findings = [_integrity(problems if problems != ["ok"] else [])]
+            findings.append(_schema(db, migrations))
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        return [Finding(False, "doctor.unreadable", {"path": path, "detail": str(error)})]
+    findings.append(_free_space(path))
+    return findings
+
+
+def _integrity(problems: list[str]) -> Finding:
+    if problems:
+        return Finding(False, "doctor.corrupt", {"count": len(problems), "first": problems[0]})
+    return Finding(True, "doctor.integrity_ok", {})
+
+
+def _schema(db: Database, migrations: Migrations) -> Finding:
+    unknown = unknown_migrations(db, migrations)
+    if unknown:
+        return Finding(False, "doctor.too_new", {"names": ", ".join(unknown)})
+    applied = len(migrations.applied(db))
+    pending = len(migrations.pending(db))
+    if pending:
+        return Finding(True, "doctor.schema_pending", {"applied": applied, "pending": pending})
+    return Finding(True, "doctor.schema_ok", {"applied": applied})
+
+
+def _free_space(path: Path) -> Finding:
+    free = shutil.disk_usage(path.parent).free
+    megabytes = free // (1024 * 1024)
+    if free < LOW_FREE_SPACE:
+        return Finding(False, "doctor.low_space", {"megabytes": megabytes})
+    return Finding(True, "doctor.space_ok", {"megabytes": megabytes})
+
+
+def backup(source: Path, destination: Path) -> int:
+    """Copy the live database at `source` to `destination` consistently; returns the copy's size in bytes."""
+    if not source.exists() or not has_sqlite_header(source):
+        raise StorageError(Fault.NOT_A_DATABASE if source.exists() else Fault.REPLACED, source,
+                           "no SQLite database to back up")
+    partial = destination.with_name(destination.name + ".partial")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        live, copy = _read_only(source), sqlite3.connect(partial)
+        try:
+            live.backup(copy)
+            problems = integrity_problems(Database(copy))
+        finally:
+            live.close()
+            copy.close()
+        if problems:
+            raise StorageError(Fault.CORRUPT, source, "; ".join(problems[:3]))
+        partial.replace(destination)
+    except StorageError:
+        partial.unlink(missing_ok=True)
+        raise
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise classify(destination, error) from error
+    return destination.stat().st_size
