@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram import callbacks
+from bot.telegram import callbacks, splitting
 from bot.views.i18n import t
 from bot.views.prompts import (
     ask_view,
@@ -104,34 +104,9 @@ def question_text(kb: KnowledgeBase, ask: Ask, locale: str, why: str = "", answe
     return render("ask.tg.j2", locale, v=ask_view(kb, ask, locale), why=why, answered=answered)
 
 
-def _pack(pieces: list[str], joiner: str, limit: int) -> list[str]:
-    """Join consecutive pieces while the result stays within the limit."""
-    chunks: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current}{joiner}{piece}" if current else piece
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            if current:
-                chunks.append(current)
-            current = piece
-    if current:
-        chunks.append(current)
-    return chunks
-
-
 def split_message(text: str, limit: int = SAFE_LIMIT) -> list[str]:
-    """Chunks below the limit, cut at blank lines (paragraphs), then at lines if a paragraph is too long."""
-    paragraphs: list[str] = []
-    for paragraph in text.split("\n\n"):
-        if len(paragraph) <= limit:
-            paragraphs.append(paragraph)
-            continue
-        lines = [line[i:i + limit] for line in paragraph.split("\n")  # a monstrous line is cut hard
-                 for i in range(0, max(len(line), 1), limit)]
-        paragraphs.extend(_pack(lines, "\n", limit))
-    return _pack(paragraphs, "\n\n", limit)
+    """Chunks below the limit, cut at sections, then lines, never inside markup (see bot.telegram.splitting)."""
+    return splitting.split_message(text, limit)
 
 
 RECHECK_OFFERS = 3
