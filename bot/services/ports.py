@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from dialogs.conversation import Step
 from dialogs.session import Session
@@ -16,13 +16,19 @@ class FinishedCheck(Protocol):
     answers: dict[str, Any]
 
 
+Outcome = Literal["committed", "stale", "duplicate"]
+
+
 class SessionStore(Protocol):
     """Sessions, committed steps and finished checks of one user."""
 
     def load_session(self, user_id: int) -> Session: ...
 
     def commit_step(self, user_id: int, session: Session, step: Step, report: Report | None = None,
-                    update_id: int | None = None) -> None: ...
+                    update_id: int | None = None, expected_seq: int | None = None,
+                    owed: int | None = None) -> Outcome:
+        """One transaction; "stale" when the stored step counter is not `expected_seq`, "duplicate" when
+        `update_id` was already claimed; nothing is stored in either case."""
 
     def latest_finished(self, user_id: int) -> FinishedCheck | None: ...
 

@@ -1,14 +1,17 @@
 """Checks: the live session, its open assessment, the answers and the finished reports, written together.
 
-Every answer and the session's new stage are committed in one transaction before a reply goes out, so a
-crash, a kill or a restart loses nothing and the owner continues where they were.
+Every answer, the session's new stage and the prompt the owner is now owed are committed in one transaction
+before a reply goes out, so a crash, a kill or a restart loses nothing and the owner continues where they
+were. The session is written by compare-and-swap on its step counter (`sessions.seq`), and the Telegram
+update that caused the step is claimed in the same transaction: a step read from a session that has
+since moved on, or a second delivery of the same update, changes nothing.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
@@ -16,6 +19,15 @@ from bot.storage.schema import now
 from dialogs.conversation import Step
 from dialogs.session import Session
 from knowledge.scoring import Report
+
+Outcome = Literal["committed", "stale", "duplicate"]
+
+
+class _Refused(Exception):
+    """Raised inside the step's transaction to roll it back."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,24 +52,67 @@ class CheckRecords:
         return Session.from_dict(json.loads(row[0])) if row else Session()
 
     def commit_step(self, user_id: int, session: Session, step: Step, report: Report | None = None,
-                    update_id: int | None = None) -> None:
-        """Store a step's answers, the assessment's lifecycle and the new session in one transaction."""
+                    update_id: int | None = None, expected_seq: int | None = None,
+                    owed: int | None = None) -> Outcome:
+        """Store a step in one transaction: answers, the assessment's lifecycle, the new session, the owed prompt.
+
+        "stale" (nothing stored) when the session's stored step counter is no longer `expected_seq`;
+        "duplicate" (nothing stored) when `update_id` was already claimed by another step.
+        """
         stamp = now()
-        with self.db.atomic():
-            if update_id is not None:
-                self.db.execute("INSERT OR IGNORE INTO processed_updates (update_id, seen) VALUES (?, ?)",
-                                [update_id, stamp])
-            if step.started:
-                session.assessment_id = self._start_assessment(user_id, session, stamp)
-            if session.assessment_id is not None:
-                self._write_answers(session.assessment_id, step.recorded, stamp)
-                if step.finished and report is not None:
-                    self._finish_assessment(session.assessment_id, report, stamp)
-            self.db.execute(
-                "INSERT INTO sessions (user_id, state, updated) VALUES (?, ?, ?)"
-                " ON CONFLICT(user_id) DO UPDATE SET state = excluded.state, updated = excluded.updated",
-                [user_id, json.dumps(session.to_dict(), ensure_ascii=False), stamp],
-            )
+        try:
+            with self.db.atomic():
+                if update_id is not None and not self._claim_update(update_id, stamp):
+                    raise _Refused("duplicate")
+                if expected_seq is not None and not self._swap_session(user_id, session, expected_seq, stamp):
+                    raise _Refused("stale")
+                if step.started:
+                    session.assessment_id = self._start_assessment(user_id, session, stamp)
+                if session.assessment_id is not None:
+                    self._write_answers(session.assessment_id, step.recorded, stamp)
+                    if step.finished and report is not None:
+                        self._finish_assessment(session.assessment_id, report, stamp)
+                self._write_session(user_id, session, stamp)
+                self._owe(user_id, session.seq, owed, stamp)
+        except _Refused as refused:
+            return refused.outcome
+        return "committed"
+
+    def _claim_update(self, update_id: int, stamp: str) -> bool:
+        """Claim a Telegram update for this step; False when another step already claimed it."""
+        return self.db.execute("INSERT OR IGNORE INTO processed_updates (update_id, seen) VALUES (?, ?)",
+                               [update_id, stamp]).rowcount == 1
+
+    def _swap_session(self, user_id: int, session: Session, expected_seq: int, stamp: str) -> bool:
+        """Compare-and-swap on the step counter; a user without a session row may start one from 0."""
+        changed = self.db.execute("UPDATE sessions SET seq = ?, updated = ? WHERE user_id = ? AND seq = ?",
+                                  [session.seq, stamp, user_id, expected_seq]).rowcount
+        if changed:
+            return True
+        if expected_seq != 0:
+            return False
+        exists = self.db.execute("SELECT 1 FROM sessions WHERE user_id = ?", [user_id]).fetchone()
+        return exists is None
+
+    def _write_session(self, user_id: int, session: Session, stamp: str) -> None:
+        self.db.execute(
+            "INSERT INTO sessions (user_id, state, seq, updated) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(user_id) DO UPDATE SET state = excluded.state, seq = excluded.seq,"
+            " updated = excluded.updated",
+            [user_id, self._state(session), session.seq, stamp],
+        )
+
+    def _owe(self, user_id: int, seq: int, owed: int | None, stamp: str) -> None:
+        """The prompt of step `owed` is owed until its send is confirmed; an older one is owed no more."""
+        if owed is not None:
+            self.db.execute("INSERT OR REPLACE INTO owed_prompts (user_id, seq, since) VALUES (?, ?, ?)",
+                            [user_id, owed, stamp])
+        else:
+            self.db.execute("DELETE FROM owed_prompts WHERE user_id = ? AND seq < ?", [user_id, seq])
+
+    @staticmethod
+    def _state(session: Session) -> str:
+        return json.dumps(session.to_dict(), ensure_ascii=False)
 
     def _company(self, user_id: int, stamp: str) -> int:
         row = self.db.execute("SELECT id FROM companies WHERE owner_id = ? ORDER BY id LIMIT 1", [user_id]).fetchone()

@@ -1,12 +1,26 @@
-"""The Telegram message that shows a user's current question, so it can be edited in place."""
+"""Prompts: the Telegram message that shows a user's current question (edited in place), and owed prompts.
+
+A prompt is owed from the transaction that committed its step (`CheckRecords.commit_step`) until the
+channel confirms it was sent (`prompt_delivered`); whatever is still owed at start-up is sent again.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 
+@dataclass(frozen=True, slots=True)
+class OwedPrompt:
+    user_id: int
+    external_id: str  # the Telegram user id, which is also their private chat's id
+    seq: int  # the step whose prompt is owed
+    locale: str
+
+
 class PromptRecords:
-    """Reads and writes of the telegram_prompts table."""
+    """Reads and writes of the telegram_prompts and owed_prompts tables."""
 
     db: Database
 
@@ -23,3 +37,20 @@ class PromptRecords:
             else:
                 self.db.execute("INSERT OR REPLACE INTO telegram_prompts (user_id, chat_id, message_id)"
                                 " VALUES (?, ?, ?)", [user_id, chat_id, message_id])
+
+    def owed_prompt(self, user_id: int) -> int | None:
+        """The step whose prompt this user is owed, if any."""
+        row = self.db.execute("SELECT seq FROM owed_prompts WHERE user_id = ?", [user_id]).fetchone()
+        return row[0] if row else None
+
+    def owed_prompts(self, channel: str) -> list[OwedPrompt]:
+        """Every prompt still owed to an active user of `channel`, oldest first."""
+        rows = self.db.execute(
+            "SELECT o.user_id, u.external_id, o.seq, u.locale FROM owed_prompts o JOIN users u ON u.id = o.user_id"
+            " WHERE u.channel = ? AND u.active = 1 ORDER BY o.since, o.user_id", [channel])
+        return [OwedPrompt(*row) for row in rows]
+
+    def prompt_delivered(self, user_id: int, seq: int) -> None:
+        """The prompt of step `seq` was confirmed sent: neither it nor an older one is owed any more."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM owed_prompts WHERE user_id = ? AND seq <= ?", [user_id, seq])

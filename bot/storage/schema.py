@@ -57,6 +57,16 @@ def m002_telegram_prompts(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_session_seq_and_owed_prompts(db: Database) -> None:
+    """The session's step counter as a column (steps commit by compare-and-swap on it), and owed prompts."""
+    db["sessions"].add_column("seq", int, not_null_default=0)
+    db.execute("UPDATE sessions SET seq = COALESCE(json_extract(state, '$.seq'), 0)")
+    # ON DELETE CASCADE: forgetting a user forgets what they were owed
+    db.execute("CREATE TABLE owed_prompts (user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+               " seq INTEGER NOT NULL, since TEXT NOT NULL)")
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -1,4 +1,8 @@
-"""Processed Telegram update ids, so the same update delivered twice has one effect."""
+"""Processed Telegram update ids, so the same update delivered twice has one effect.
+
+A step claims its update inside the step's own transaction (`CheckRecords.commit_step`); updates that
+change nothing stored are claimed after their reply (`mark_update`).
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,20 @@
-"""Send a step's replies to Telegram: question messages edited in place, stale keyboards removed."""
+"""Send a step's replies to Telegram: what the owner waits for first, the rest alongside.
+
+On the answer path three things happen together (`asyncio.gather`): the callback is answered, the
+question just answered is closed (edited to show the answer, its buttons gone) and the next messages are
+sent, in order among themselves. A dimension's insight heads the next question's message instead of
+being a message of its own, so the next question costs one Bot API round trip. Once the replies are
+confirmed, the prompt the step owed is cleared; a send that fails for good leaves it owed, and
+`bot.telegram.jobs` sends it again.
+"""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+import asyncio
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.storage.store import User
@@ -12,8 +24,11 @@ from bot.telegram.sending import UserBlockedBot, drop_keyboard, edit_or_send, se
 from bot.views.render import render
 from dialogs.conversation import Event, Step
 from dialogs.machine import Stage
-from dialogs.outputs import WhyWeAsk
+from dialogs.outputs import Ask, Insight, Output, Reask, WhyWeAsk
 from dialogs.session import Session
+from knowledge.model import KnowledgeBase
+
+log = logging.getLogger(__name__)
 
 
 def _tapped_message(update: Update) -> Message | None:
@@ -22,28 +37,71 @@ def _tapped_message(update: Update) -> Message | None:
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, session: Session, step: Step,
-                  answered: str | None = None) -> None:
-    """Show a step: a tapped question becomes `answered` (its text with the answer), then new messages follow."""
+                  answered: str | None = None, query: CallbackQuery | None = None) -> None:
+    """Show a step: a tapped question becomes `answered` (its text with the answer), then new messages follow.
+
+    `query`, when given, is answered alongside (the handler has not answered it yet).
+    """
     d = deps(context)
     chat_id = update.effective_chat.id
     tapped = _tapped_message(update)
     try:
         if tapped is not None and step.outputs and all(isinstance(o, WhyWeAsk) for o in step.outputs):
-            await _add_why(context, tapped, d.kb.questions[step.outputs[0].question].why(user.locale), user.locale)
+            await asyncio.gather(_answer_query(query),
+                                 _add_why(context, tapped, d.kb.questions[step.outputs[0].question].why(user.locale),
+                                          user.locale))
             return
-        replies = replies_for(d.kb, step.outputs, session, user.locale)
-        asks_anew = any(r.question for r in replies)
-        if asks_anew or session.stage != Stage.ASKING:
-            await _close_previous_question(context, user, tapped, answered)
-        prompt = None
-        for reply in replies:
-            message = await send(context.bot, chat_id, reply)
-            if reply.question:
-                prompt = message.message_id
-        if asks_anew or session.stage != Stage.ASKING:
+        replies = step_replies(d.kb, step.outputs, session, user.locale)
+        closing = any(r.question for r in replies) or session.stage != Stage.ASKING
+        close = _close_previous_question(context, user, tapped, answered) if closing else _nothing()
+        _, prompt, _ = await asyncio.gather(_answer_query(query), _send_all(context, chat_id, replies), close)
+        if closing:
             d.store.set_prompt_message(user.id, chat_id, prompt)
+        d.store.prompt_delivered(user.id, session.seq)
     except UserBlockedBot:
         d.store.set_active(user.id, False)
+
+
+def step_replies(kb: KnowledgeBase, outputs: list[Output], session: Session, locale: str) -> list[Reply]:
+    """The step's messages; an insight followed by the next question becomes one message, the insight first."""
+    replies: list[Reply] = []
+    head: Reply | None = None
+    for output in outputs:
+        rendered = replies_for(kb, [output], session, locale)
+        if isinstance(output, Insight) and head is None and len(rendered) == 1:
+            head = rendered[0]
+            continue
+        if head is not None and isinstance(output, Ask | Reask) and rendered:
+            rendered[0] = Reply(f"{head.text}\n\n{rendered[0].text}", rendered[0].keyboard, question=True)
+        elif head is not None:
+            replies.append(head)
+        head = None
+        replies.extend(rendered)
+    return [*replies, head] if head is not None else replies
+
+
+async def _send_all(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> int | None:
+    """Send replies in order; the message id of the (last) question among them."""
+    prompt = None
+    for reply in replies:
+        message = await send(context.bot, chat_id, reply)
+        if reply.question:
+            prompt = message.message_id
+    return prompt
+
+
+async def _answer_query(query: CallbackQuery | None) -> None:
+    """Stop the button's spinner; best effort, a query too old to answer changes nothing."""
+    if query is None:
+        return
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("could not answer a callback query: %s", type(error).__name__)
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def run_event(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, event: Event) -> None:
@@ -60,16 +118,24 @@ async def begin_check(update: Update, context: ContextTypes.DEFAULT_TYPE, user: 
 
 
 async def _close_previous_question(context, user: User, tapped: Message | None, answered: str | None) -> None:
-    """The question just left behind keeps its text but loses its buttons; a tapped one shows the answer."""
+    """The question just left behind keeps its text but loses its buttons; a tapped one shows the answer.
+
+    Best effort: the next question is what matters, so a failure here is logged and nothing more.
+    """
     store = deps(context).store
     previous = store.prompt_message(user.id)
     target = (tapped.chat_id, tapped.message_id) if tapped is not None else previous
     if target is None:
         return
-    if answered is not None:
-        await edit_or_send(context.bot, *target, Reply(answered))
-    else:
-        await drop_keyboard(context.bot, *target)
+    try:
+        if answered is not None:
+            await edit_or_send(context.bot, *target, Reply(answered))
+        else:
+            await drop_keyboard(context.bot, *target)
+    except UserBlockedBot:
+        raise
+    except TelegramError as error:
+        log.warning("could not close the previous question of user %s: %s", user.id, type(error).__name__)
 
 
 async def _add_why(context, tapped: Message, why: str, locale: str) -> None:

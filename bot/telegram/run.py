@@ -1,23 +1,75 @@
-"""`sme-advisor run`: the Telegram bot, by long polling or, when WEBHOOK_URL is set, by webhook."""
+"""`sme-advisor run`: the Telegram bot, by long polling or, when WEBHOOK_URL is set, by webhook.
+
+Both modes start the application as PTB's `run_polling` does — initialize, post_init, the source of
+updates, start — and stop it in the reverse order; `serve` is that sequence, and the tests drive it too.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application
 
 from bot.logs import configure_logging, scrub
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.telegram.application import build_application
-from bot.telegram.webhook import serve_webhook
+from bot.telegram.webhook import WebhookServer
 from bot.views.i18n import t
 from knowledge.loader import get_knowledge
 
 log = logging.getLogger(__name__)
+
+
+class _Polling:
+    """Long polling through PTB's Updater."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    async def start(self) -> None:
+        await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("long polling against %s", self.application.bot.base_url.split("/bot", 1)[0])
+
+    async def stop(self) -> None:
+        if self.application.updater.running:
+            await self.application.updater.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def serve(application: Application, settings: Settings, stop: asyncio.Event | None = None,
+                ready: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set (default: SIGINT or SIGTERM); `ready` is set once updates are being handled."""
+    stop = stop or _stop_on_signals()
+    source = WebhookServer(application, settings) if settings.webhook_url else _Polling(application)
+    async with application:  # initialize ... shutdown
+        if application.post_init:
+            await application.post_init(application)
+        await source.start()
+        await application.start()
+        if ready is not None:
+            ready.set()
+        try:
+            await stop.wait()
+        finally:
+            await source.stop()
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    if application.post_shutdown:
+        await application.post_shutdown(application)
 
 
 def run_telegram(settings: Settings) -> int:
@@ -27,14 +79,9 @@ def run_telegram(settings: Settings) -> int:
         return 1
     configure_logging(settings.log_level, [settings.token.reveal(), settings.webhook_secret.reveal()])
     store = Store(settings.db_path)
-    store.purge_updates()
     application = build_application(settings, store, get_knowledge())
     try:
-        if settings.webhook_url:
-            asyncio.run(serve_webhook(application, settings))
-        else:
-            log.info("starting long polling against %s", settings.api_url)
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve(application, settings))
     except InvalidToken:
         print(t(settings.locale, "cli.token_rejected", api_url=settings.api_url), file=sys.stderr)
         return 1

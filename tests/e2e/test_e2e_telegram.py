@@ -82,8 +82,13 @@ def test_polling_quick_check_then_a_kill_in_the_middle_of_the_full_assessment(em
 
     # start again on the same database: the user continues where they were
     commands_before = len(core.calls_to("setMyCommands"))
+    owed = tools.query(db, "SELECT seq FROM owed_prompts")  # killed before Telegram's confirmation came back
+    mark = core.seq
     second = bot_process(**env)
     user.wait_for(lambda: ready(core, commands_before), "the restarted bot")
+    if owed:  # the waiting question is sent again at start (at least once, never lost)
+        resent = user.wait_new_message(mark, lambda m: bool(core.buttons(m)), "the owed question")
+        assert user.shown_question(resent) == waiting_question
     mark = user.send("/assess")
     resumed = user.wait_new_message(mark, lambda m: any(tools.stamp_of(d) for _, d in core.buttons(m)),
                                     "the resumed question")

@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import threading
+import time
 from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -196,6 +197,9 @@ class EmulatorServer:
             params.update(parse_body(content_type, body))
         except (ValueError, UnicodeDecodeError):
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: can't parse request body"}
+        delay = self.core.delay_for(match.group("method")) if match.group("method").lower() != "getupdates" else 0
+        if delay:
+            time.sleep(delay)  # this request's own server thread: a slow Bot API, as seen by the bot
         envelope = self.core.handle(match.group("method"), params)
         return (200 if envelope["ok"] else int(envelope["error_code"])), envelope
 

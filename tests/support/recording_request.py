@@ -9,6 +9,7 @@ Usage::
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -36,7 +37,8 @@ class RecordingRequest(BaseRequest):
     """Serves every Bot API request from ``core``; HTTP status codes match Telegram's so PTB raises
     BadRequest / Forbidden / RetryAfter / InvalidToken exactly as in production.
 
-    ``getUpdates`` long polling waits asynchronously (never blocks the event loop) and is cancellable.
+    ``getUpdates`` long polling waits asynchronously (never blocks the event loop) and is cancellable; any
+    other call is answered after ``core.delay_for(method)`` seconds (``core.latency``, ``core.delay_next``).
     """
 
     def __init__(self, core: FakeTelegram, *, read_timeout: float | None = 5.0) -> None:
@@ -76,6 +78,9 @@ class RecordingRequest(BaseRequest):
             if api_method.lower() == "getupdates":
                 envelope = await self._get_updates(params)
             else:
+                delay = self.core.delay_for(api_method)  # the round trip to a server; answered after it
+                if delay:
+                    await asyncio.sleep(delay)
                 envelope = self.core.handle(api_method, params)
         status = 200 if envelope.get("ok") else int(envelope.get("error_code", 500))
         return status, json.dumps(envelope, ensure_ascii=False).encode("utf-8")

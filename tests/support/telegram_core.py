@@ -265,6 +265,8 @@ class FakeTelegram:
         self._webhook: JSONDict = {}
         self._allowed_updates: list[str] = []
         self._failures: list[_Failure] = []
+        self.latency = 0.0  # seconds every call takes before it is answered (the transports wait it out)
+        self._delays: list[tuple[str, float]] = []  # (method, seconds) for the next calls of a method
         self._blocked: set[int] = set()
         self._callbacks: dict[str, JSONDict | None] = {}  # query id -> answer params (None: unanswered)
         self._seq = 0
@@ -367,6 +369,25 @@ class FakeTelegram:
             retry_after = 1
         with self._lock:
             self._failures.append(_Failure(method.lower(), error_code, description, retry_after, chat_id))
+
+    def fail(self, method: str, error_code: int, times: int = 1, **kwargs: Any) -> None:
+        """Make the next ``times`` calls of ``method`` fail (as :meth:`fail_next`, repeated)."""
+        for _ in range(times):
+            self.fail_next(method, error_code, **kwargs)
+
+    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` (``"*"``: any) take ``seconds`` more before their answer."""
+        with self._lock:
+            self._delays.extend([(method.lower(), seconds)] * times)
+
+    def delay_for(self, method: str) -> float:
+        """How long the transport should wait before answering this call: :attr:`latency` plus any delay."""
+        with self._lock:
+            for index, (wanted, seconds) in enumerate(self._delays):
+                if wanted in ("*", method.lower()):
+                    del self._delays[index]
+                    return self.latency + seconds
+            return self.latency
 
     def block_user(self, user_id: int) -> None:
         """The user blocks the bot: every send/edit/delete to their chat gets 403 until they write again."""

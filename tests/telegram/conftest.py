@@ -1,9 +1,11 @@
 """The real PTB Application over a recording fake Bot API, with a real SQLite file per test.
 
 Fixtures:
-- ``harness``: one Application (built by ``build_application``) over a FakeTelegram, with its Store;
-  ``harness.chat(user_id, language_code)`` gives a scripted user, ``await harness.restart()`` builds a new
-  Application and Store over the same SQLite file (a process restart, in-process).
+- ``harness``: one Application (built by ``build_application``) over a FakeTelegram, with its Store, started
+  by production's ``bot.telegram.run.serve`` in polling mode (initialize, post_init, the Updater, start);
+  updates enter its ``update_queue`` as the Updater's would, so they pass the per-owner processor.
+  ``harness.chat(user_id, language_code)`` gives a scripted user, ``await harness.restart()`` stops the
+  Application and closes the Store, then serves a new pair over the same SQLite file (a process restart).
 - ``chat``: the default user (zh-hans) of ``harness``.
 
 The scripted user (:class:`Chat`) extends ChatClient with what the tests of the conversation need:
@@ -12,6 +14,7 @@ the current question, its option and navigation buttons, answering it, and runni
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -27,7 +30,9 @@ from telegram.ext import Application
 
 from bot.settings import Secret, Settings
 from bot.storage.store import Store
+from bot.telegram import sending
 from bot.telegram.application import build_application
+from bot.telegram.run import serve
 from knowledge.loader import get_knowledge
 from knowledge.model import KnowledgeBase, Question
 from tests.support.chat_client import ChatClient
@@ -136,7 +141,7 @@ class Chat(ChatClient):
         options = self.option_buttons
         if question.kind == "choice":
             assert options, f"choice question {question.id} shows no option buttons"
-            await self.click(options[pick][1])
+            await self.click(options[pick][1], message_id=self.question_message["message_id"])
         elif question.kind == "number":
             await self.send((numbers or {}).get(question.id, "10"))
         else:
@@ -153,16 +158,46 @@ class Chat(ChatClient):
 
 
 @dataclass
-class BotHarness:
-    core: FakeTelegram
+class Served:
+    """An Application running under `serve` in a task of the test's event loop."""
+
     app: Application
     store: Store
+    stop: asyncio.Event
+    task: asyncio.Task
+
+    async def close(self) -> None:
+        self.stop.set()
+        await self.task
+        self.store.close()
+
+
+@dataclass
+class BotHarness:
+    core: FakeTelegram
+    served: Served
     db_path: Path
     kb: KnowledgeBase = field(default_factory=get_knowledge)
     token: str = TOKEN
+    settings: Settings | None = None  # the settings it was served with, when not the default (polling)
+
+    @property
+    def app(self) -> Application:
+        return self.served.app
+
+    @property
+    def store(self) -> Store:
+        return self.served.store
 
     async def process(self, update: JSONDict) -> None:
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        """Queue one update as the Updater would and wait until every queued update was handled."""
+        await self.feed(update)
+
+    async def feed(self, *updates: JSONDict) -> None:
+        """Queue updates together (they are in flight at once) and wait until all were handled."""
+        for update in updates:
+            await self.app.update_queue.put(Update.de_json(update, self.app.bot))
+        await self.app.update_queue.join()
 
     def chat(self, user_id: int = 1001, language_code: str | None = "zh-hans") -> Chat:
         return Chat(self, user_id, language_code)
@@ -173,33 +208,43 @@ class BotHarness:
             return connection.execute(sql, params).fetchall()
 
     async def restart(self) -> None:
-        """Shut the Application down and close the Store, then build both anew over the same file."""
-        await self.app.shutdown()
-        self.store.close()
-        self.app, self.store = await start_app(self.core, self.db_path)
+        """Stop the Application and close the Store, then serve both anew over the same file."""
+        await self.served.close()
+        self.served = await start_app(self.core, self.db_path)
 
 
-async def start_app(core: FakeTelegram, db_path: Path, settings: Settings | None = None) -> tuple[Application, Store]:
+async def start_app(core: FakeTelegram, db_path: Path, settings: Settings | None = None) -> Served:
+    """Build the Application and start it with production's `serve` (polling); returns once it handles updates."""
     store = Store(db_path)
     settings = settings or Settings(token=Secret(TOKEN), db_path=db_path)
     request, updates_request = make_bot_requests(core)
     app = build_application(settings, store, get_knowledge(), request, updates_request)
-    await app.initialize()
-    await app.post_init(app)
-    return app, store
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop, ready))
+    waiting = asyncio.create_task(ready.wait())
+    await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)
+    if not ready.is_set():
+        waiting.cancel()
+        store.close()
+        await task  # raises what stopped it from starting
+    return Served(app, store, stop, task)
 
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[BotHarness]:
     core = FakeTelegram()
     db_path = tmp_path / "advisor.db"
-    app, store = await start_app(core, db_path)
-    bot_harness = BotHarness(core, app, store, db_path)
+    bot_harness = BotHarness(core, await start_app(core, db_path), db_path)
     try:
         yield bot_harness
     finally:
-        await bot_harness.app.shutdown()
-        bot_harness.store.close()
+        await bot_harness.served.close()
+
+
+@pytest.fixture(autouse=True)
+def instant_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed Bot API call is tried again at once (production waits RETRY_DELAYS between attempts)."""
+    monkeypatch.setattr(sending, "RETRY_DELAYS", (0.0,) * len(sending.RETRY_DELAYS))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot.services.advisor import Advisor
+from bot.telegram import sending
 from bot.views.i18n import t
 from tests.support.telegram_core import NOT_MODIFIED
 
@@ -219,16 +220,11 @@ async def test_duplicate_updates_through_long_polling(harness, chat) -> None:
     harness.core.push_update(update)
     harness.core.push_update(update)
     sends = len(harness.core.calls_to("sendMessage"))
-    app = harness.app
-    await app.start()
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    try:
-        assert await harness.core.async_wait_for(lambda: harness.core.pending_update_count() == 0, 5)
-        assert await harness.core.async_wait_for(lambda: len(harness.core.calls_to("sendMessage")) > sends, 5)
-        await harness.core.async_wait_for(lambda: False, 0.3)  # let a second delivery do its worst
-    finally:
-        await app.updater.stop()
-        await app.stop()
+    harness.core.wake_all()  # the harness's Updater is long polling: it fetches both at once
+    assert await harness.core.async_wait_for(lambda: harness.core.pending_update_count() == 0, 5)
+    assert await harness.core.async_wait_for(lambda: len(harness.core.calls_to("sendMessage")) > sends, 5)
+    await harness.app.update_queue.join()
+    await harness.core.async_wait_for(lambda: False, 0.3)  # let a second delivery do its worst
     assert chat.stored_answers() == {question.id: question.options[0].id}
     assert len(harness.query("SELECT * FROM processed_updates WHERE update_id = ?", update["update_id"])) == 1
     asked_next = [m for m in chat.messages if chat.PROGRESS["zh"].search(m["text"]) and "第 2/2 题" in m["text"]]
@@ -292,6 +288,6 @@ async def test_the_process_survives_an_error_and_keeps_serving(harness, chat, mo
 
 async def test_failure_to_send_the_error_message_does_not_raise(harness, chat, monkeypatch, caplog) -> None:
     monkeypatch.setattr(Advisor, "latest_report", boom)
-    harness.core.fail_next("sendMessage", 500)
+    harness.core.fail("sendMessage", 500, times=1 + len(sending.RETRY_DELAYS))  # every attempt fails
     await chat.send("/report")
     assert any("could not tell user" in r.getMessage() for r in caplog.records)

@@ -30,17 +30,13 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 @pytest.fixture
 def modes(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """Replace the two ways of running with recorders, so `run` returns at once."""
+    """Replace `serve` (both ways of running; tests/telegram/test_tg_start.py runs it) with a recorder."""
     seen: dict = {}
 
-    def run_polling(self: Application, **kwargs) -> None:
-        seen["polling"] = (self, kwargs)
+    async def serve(application: Application, settings, stop=None, ready=None) -> None:
+        seen["webhook" if settings.webhook_url else "polling"] = (application, settings)
 
-    async def serve_webhook(application: Application, settings) -> None:
-        seen["webhook"] = (application, settings)
-
-    monkeypatch.setattr(Application, "run_polling", run_polling)
-    monkeypatch.setattr(telegram_main, "serve_webhook", serve_webhook)
+    monkeypatch.setattr(telegram_main, "serve", serve)
     return seen
 
 
@@ -70,9 +66,9 @@ def test_run_uses_long_polling_by_default(env, modes, tmp_path: Path) -> None:
     env(TELEGRAM_BOT_TOKEN=TOKEN)
     assert main(["run"]) == 0
     assert "webhook" not in modes
-    application, kwargs = modes["polling"]
+    application, settings = modes["polling"]
     assert application.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
-    assert "callback_query" in kwargs.get("allowed_updates", [])
+    assert settings.webhook_url == ""
     assert (tmp_path / "run.db").exists()
 
 

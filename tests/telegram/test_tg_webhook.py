@@ -1,10 +1,16 @@
-"""Webhook mode: bot.telegram.webhook.UpdateHandler behind a real tornado HTTPServer on 127.0.0.1."""
+"""Webhook mode as production serves it: `bot.telegram.run.serve` with WEBHOOK_URL set, on 127.0.0.1.
+
+The module's `harness` is started in webhook mode (initialize, post_init, tornado server, set_webhook,
+start), so these tests also show that the command menu is registered and the webhook set with its secret.
+"""
 
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,11 +18,42 @@ import tornado.httpserver
 import tornado.testing
 import tornado.web
 
+from bot.settings import Secret, Settings
+from bot.storage.store import Store
+from bot.telegram.application import build_application
 from bot.telegram.webhook import SECRET_HEADER, webhook_app, webhook_path
 from bot.views.i18n import t
+from knowledge.loader import get_knowledge
+from tests.support.recording_request import make_bot_requests
+from tests.support.telegram_core import FakeTelegram
+from tests.telegram.conftest import TOKEN, BotHarness, start_app
 
 SECRET = "s3cret-Webhook_value"
 PATH = "/tg/hook"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def webhook_settings(db_path: Path) -> Settings:
+    """Telegram posts to the public https URL; the server listens on PORT behind it (here reached directly)."""
+    return Settings(token=Secret(TOKEN), db_path=db_path, webhook_url=f"https://bot.example.com{PATH}",
+                    webhook_secret=Secret(SECRET), port=free_port())
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """The Application served in webhook mode by production's `serve`."""
+    core, db_path = FakeTelegram(), tmp_path / "advisor.db"
+    settings = webhook_settings(db_path)
+    bot_harness = BotHarness(core, await start_app(core, db_path, settings), db_path, settings=settings)
+    try:
+        yield bot_harness
+    finally:
+        await bot_harness.served.close()
 
 
 @dataclass
@@ -34,19 +71,8 @@ class Hook:
 
 @pytest.fixture
 async def hook(harness) -> AsyncIterator[Hook]:
-    app = harness.app
-    web = webhook_app(app, f"https://bot.example.com{PATH}", SECRET)
-    sock, port = tornado.testing.bind_unused_port()
-    server = tornado.httpserver.HTTPServer(web)
-    server.add_sockets([sock])
-    await app.start()
-    try:
-        async with httpx.AsyncClient(timeout=5) as client:
-            yield Hook(f"http://127.0.0.1:{port}{PATH}", client, harness)
-    finally:
-        server.stop()
-        await server.close_all_connections()
-        await app.stop()
+    async with httpx.AsyncClient(timeout=5) as client:
+        yield Hook(f"http://127.0.0.1:{harness.settings.port}{PATH}", client, harness)
 
 
 def start_update(harness, text: str = "/start", user_id: int = 1001) -> dict:
@@ -129,26 +155,43 @@ async def test_the_same_update_posted_twice_has_one_effect(hook: Hook, harness) 
     assert len(harness.core.calls_to("sendMessage")) == 1
 
 
-async def test_the_update_reaches_the_application_queue(harness) -> None:
+async def test_serve_registers_the_menu_and_the_webhook_with_its_secret(harness) -> None:
+    """post_init ran (the command menu in zh, en and the default) and the webhook was set with the secret."""
+    assert [c["command"] for c in harness.core.commands("zh")][:3] == ["start", "check", "assess"]
+    assert harness.core.commands("en")
+    assert harness.core.commands("")
+    (registered,) = harness.core.calls_to("setWebhook")
+    assert registered["url"] == harness.settings.webhook_url
+    assert registered["secret_token"] == SECRET
+    assert "callback_query" in registered["allowed_updates"]
+    assert harness.core.calls_to("getUpdates") == []  # no polling in webhook mode
+
+
+async def test_the_update_reaches_the_application_queue(tmp_path: Path) -> None:
     """Without the Application running, a valid POST leaves exactly that update in its update_queue."""
-    web = webhook_app(harness.app, f"https://bot.example.com{PATH}", SECRET)
+    core = FakeTelegram()
+    store = Store(tmp_path / "queue.db")
+    app = build_application(Settings(token=Secret(TOKEN), db_path=tmp_path / "queue.db"), store, get_knowledge(),
+                            *make_bot_requests(core))
+    web = webhook_app(app, f"https://bot.example.com{PATH}", SECRET)
     sock, port = tornado.testing.bind_unused_port()
     server = tornado.httpserver.HTTPServer(web)
     server.add_sockets([sock])
     try:
         async with httpx.AsyncClient(timeout=5) as client:
-            update = start_update(harness)
+            update = core.user_message(1001, "/start", "zh-hans", enqueue=False)
             response = await client.post(f"http://127.0.0.1:{port}{PATH}", content=json.dumps(update),
                                          headers={SECRET_HEADER: SECRET})
             assert response.status_code == 200
-            queued = harness.app.update_queue.get_nowait()
+            queued = app.update_queue.get_nowait()
             assert queued.update_id == update["update_id"]
             assert queued.effective_message.text == "/start"
-            assert harness.app.update_queue.empty()
+            assert app.update_queue.empty()
             response = await client.post(f"http://127.0.0.1:{port}{PATH}", content=b"{",
                                          headers={SECRET_HEADER: SECRET})
             assert response.status_code == 400
-            assert harness.app.update_queue.empty()
+            assert app.update_queue.empty()
     finally:
         server.stop()
         await server.close_all_connections()
+        store.close()

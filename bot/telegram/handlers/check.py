@@ -144,11 +144,12 @@ async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if button is None or session.stage != Stage.ASKING or button.args[:2] != stamp:
         await query.answer(t(user.locale, "tg.stale_button"))
         return
-    await query.answer()
     shown = advisor.conversation.ask_output(session)
     event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why())
-    session, step = advisor.handle(user.id, event, update.update_id)
-    await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
+    # compare-and-swap on the button's step: a StaleStep (answered by the error handler) applies nothing
+    session, step = advisor.handle(user.id, event, update.update_id, expected_seq=session.seq)
+    await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale),
+                  query=query)  # answers the query alongside the replies
 
 
 def _answered_text(advisor, shown, step, locale: str) -> str | None:
