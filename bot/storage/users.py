@@ -43,6 +43,12 @@ class UserRecords:
             self.db.execute("UPDATE users SET locale = ?, locale_chosen = 1, updated = ? WHERE id = ?",
                             [locale, now(), user_id])
 
+    def follow_locale(self, user_id: int, locale: str) -> None:
+        """The client's language, kept until the user picks one with /language (then locale_chosen is 1)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE users SET locale = ?, updated = ? WHERE id = ? AND locale_chosen = 0",
+                            [locale, now(), user_id])
+
     def set_active(self, user_id: int, active: bool) -> None:
         with self.db.atomic():
             self.db.execute("UPDATE users SET active = ?, updated = ? WHERE id = ?", [int(active), now(), user_id])

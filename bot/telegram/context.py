@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from telegram import Update
@@ -30,10 +31,14 @@ def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
 
 
 def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:
-    """The stored user behind this update, created on first contact in their Telegram language."""
+    """The stored user behind this update, in their Telegram client's language until /language picks one."""
     tg_user = update.effective_user
     store = deps(context).store
-    user = store.user(CHANNEL, str(tg_user.id), telegram_locale(tg_user.language_code))
+    client = telegram_locale(tg_user.language_code)
+    user = store.user(CHANNEL, str(tg_user.id), client)
+    if tg_user.language_code and not user.locale_chosen and user.locale != client:  # the client's language changed
+        store.follow_locale(user.id, client)
+        user = dataclasses.replace(user, locale=client)
     if not user.active:  # they wrote to us again, so they unblocked the bot
         store.set_active(user.id, True)
     return user

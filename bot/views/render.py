@@ -1,8 +1,9 @@
 """The one Jinja environment: every reply, report and page is rendered here.
 
-Templates live in ``bot/views/templates/<locale>/`` with a fallback to ``bot/views/templates/shared/``; shared templates
-take their words from the locale catalog through ``t``. Autoescape is on for everything but ``*.txt.j2``
-(plain text for a terminal), so user text can never inject markup into a Telegram message or a page.
+Templates live in ``bot/views/templates/shared/`` and take their words from the locale catalog through ``t``;
+a locale may override one in ``bot/views/templates/<locale>/`` (none does today). Autoescape is on for
+everything but ``*.txt.j2`` (plain text for a terminal), so user text can never inject markup into a Telegram
+message or a page.
 """
 
 from __future__ import annotations

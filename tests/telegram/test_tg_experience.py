@@ -290,3 +290,16 @@ def test_the_bot_description_is_set_in_both_languages(harness, locale: str) -> N
     assert harness.core.description("description", locale) == t(locale, "profile.description")
     assert harness.core.description("short_description", locale) == t(locale, "profile.short_description")
     assert harness.core.description("description", "") == t("en", "profile.description")
+
+
+async def test_the_language_follows_the_client_until_language_picks_one(harness) -> None:
+    chat = harness.chat(language_code="zh-hans")
+    await chat.send("/help")
+    assert t("zh", "tg.help_title") in chat.last
+    chat.language_code = "en"  # the owner switched the Telegram app to English
+    await chat.send("/help")
+    assert t("en", "tg.help_title") in chat.last
+    await chat.send("/language")
+    await chat.click("中文")
+    await chat.send("/help")
+    assert t("zh", "tg.help_title") in chat.last  # chosen: the client's language no longer decides
