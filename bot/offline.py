@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
+from bot.answers_file import AnswersFileError, load_answers_file
 from bot.views.formatting import plain_number
 from bot.views.i18n import t
 from bot.views.render import render
 from bot.views.report import build_report_view
+from bot.views.safe_text import printable
 from dialogs.answers import AnswerError, parse_answer
 from knowledge.export import report_to_dict
 from knowledge.loader import KnowledgeError, get_knowledge, load_knowledge
@@ -75,16 +75,15 @@ def kb_questions(locale: str, fmt: str, out: TextIO | None = None) -> int:
 
 def read_answers_file(path: Path, locale: str) -> dict[str, Any]:
     """The raw mapping in a JSON or YAML file; InputError with one clear line otherwise."""
-    if not path.is_file():
-        raise InputError(t(locale, "cli.file_missing", path=path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError):
-        raise InputError(t(locale, "cli.file_unreadable", path=path)) from None
+        data = load_answers_file(path)
+    except AnswersFileError as error:
+        values = {k: printable(v) for k, v in error.values.items()}
+        raise InputError(t(locale, f"cli.{error.key}", **values)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError(t(locale, "cli.file_not_mapping", path=path))
+        raise InputError(t(locale, "cli.file_not_mapping", path=printable(path)))
     return data
 
 
@@ -99,16 +98,17 @@ def validate_answers(kb: KnowledgeBase, raw: dict[str, Any], locale: str) -> dic
     for key, value in raw.items():
         question = kb.questions.get(str(key))
         if question is None:
-            raise InputError(t(locale, "cli.bad_answer", key=key, reason=t(locale, "reasons.unknown_question")))
+            raise InputError(t(locale, "cli.bad_answer", key=printable(key),
+                                 reason=t(locale, "reasons.unknown_question")))
         if value is None:
             continue
         if isinstance(value, list | dict):
-            raise InputError(t(locale, "cli.bad_answer", key=key, reason=t(locale, "reasons.not_a_number"
+            raise InputError(t(locale, "cli.bad_answer", key=printable(key), reason=t(locale, "reasons.not_a_number"
                                if question.kind == "number" else "reasons.unknown_option")))
         try:
             answers[question.id] = parse_answer(kb, question, value)
         except AnswerError as error:
-            raise InputError(t(locale, "cli.bad_answer", key=key, reason=_reason(locale, error))) from None
+            raise InputError(t(locale, "cli.bad_answer", key=printable(key), reason=_reason(locale, error))) from None
     return answers
 
 

@@ -1,0 +1,98 @@
+"""The operator's side of the command line: doctor, backup, storage faults and bad settings as one line."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_BAD_INPUT, main
+from bot.operator import run_backup, run_doctor
+from bot.settings import DEFAULT_PORT, Settings
+from bot.storage.store import Store
+
+
+def _store_with_owners(path: Path, count: int = 50) -> Store:
+    store = Store(path)
+    for n in range(count):
+        store.user("console", f"owner-{n}", "en")
+    return store
+
+
+def test_doctor_on_a_sound_database(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.db"
+    _store_with_owners(path).close()
+    out = io.StringIO()
+    assert run_doctor(path, "en", out) == 0
+    text = out.getvalue()
+    assert "Integrity check: ok." in text
+    assert "Schema: up to date" in text
+    assert "No problems found." in text
+
+
+def test_doctor_on_a_damaged_database(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.db"
+    store = _store_with_owners(path, 300)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    with path.open("r+b") as file:
+        file.truncate(path.stat().st_size // 2)
+    out = io.StringIO()
+    assert run_doctor(path, "zh", out) == 1
+    assert "发现问题" in out.getvalue()
+
+
+def test_backup_while_the_store_keeps_writing(tmp_path: Path) -> None:
+    path, copy = tmp_path / "advisor.db", tmp_path / "backups" / "copy.db"
+    store = _store_with_owners(path)
+    out = io.StringIO()
+    assert run_backup(path, copy, "en", out) == 0
+    store.user("console", "after-the-backup", "en")
+    store.close()
+    with sqlite3.connect(copy) as conn:
+        owners = conn.execute("SELECT count(*) FROM users").fetchone()[0]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert owners == 50
+    assert f"to {copy}" in out.getvalue()
+    assert not copy.with_name("copy.db.partial").exists()
+
+
+def test_a_storage_fault_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("not a database")
+    monkeypatch.setenv("SME_ADVISOR_DB", str(path))
+    monkeypatch.setenv("SME_ADVISOR_LOCALE", "en")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["console"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is not an SQLite database, so it was left untouched" in err
+    assert path.read_text() == "not a database"
+
+
+def test_a_bad_port_stops_the_bot_but_not_the_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SME_ADVISOR_DB", str(tmp_path / "advisor.db"))
+    monkeypatch.setenv("SME_ADVISOR_LOCALE", "en")
+    monkeypatch.setenv("PORT", "abc")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:TEST")
+    assert main(["run"]) == EXIT_BAD_INPUT
+    said = capsys.readouterr().err.strip()
+    assert said == "Configuration error: PORT must be a whole number from 1 to 65535, got abc"
+    settings = Settings.from_env({"PORT": "abc"})
+    assert [key for key, _ in settings.problems_for("run")] == ["port"]
+    assert settings.problems_for("console") == []
+    assert settings.port == DEFAULT_PORT
+
+
+def test_an_unknown_time_zone_stops_every_command(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SME_ADVISOR_TZ", "Mars/Olympus")
+    monkeypatch.setenv("SME_ADVISOR_LOCALE", "zh")
+    assert main(["kb", "check"]) == EXIT_BAD_INPUT
+    assert "SME_ADVISOR_TZ 不是已知的时区：Mars/Olympus" in capsys.readouterr().err
