@@ -78,3 +78,49 @@ class ExportStore(HistoryStore, Protocol):
     """Every row stored about a user, by table."""
 
     def user_rows(self, user_id: int) -> dict[str, list[dict[str, Any]]]: ...
+
+
+class ReminderSettings(Protocol):
+    """An owner's stored reminder slot (bot/storage/reminders.py)."""
+
+    frequency: str
+    hour: int
+    minute: int
+    weekday: int
+    day: int
+    timezone: str | None
+    quiet_start: int | None
+    quiet_end: int | None
+    next_due: int | None
+    last_key: str | None
+    suspended: bool
+    proposed: bool
+    awaiting: str | None
+    awaiting_until: int | None
+
+
+class ReminderStore(ActionStore, Protocol):
+    """Reminder slots, when each reminder was sent, and the checks their content comes from."""
+
+    def reminder(self, user_id: int) -> ReminderSettings | None: ...
+
+    def save_reminder(self, user_id: int, settings: dict[str, Any], next_due: int | None,
+                      proposed: bool = True) -> None: ...
+
+    def snooze(self, user_id: int, until: int) -> bool: ...
+
+    def mark_proposed(self, user_id: int) -> bool: ...
+
+    def reminder_history(self, user_id: int) -> dict[str, int]: ...
+
+    def note_sent(self, user_id: int, keys: list[str], sent: int) -> None: ...
+
+    def set_awaiting(self, user_id: int, question: str | None, until: int | None) -> None: ...
+
+    def resume_reminders(self, user_id: int, next_due: int | None) -> None: ...
+
+    def load_session(self, user_id: int) -> Session: ...
+
+    def latest_finished(self, user_id: int) -> FinishedCheck | None: ...
+
+    def keep_updated_check(self, user_id: int, dimension: str, answers: dict[str, Any], report: Report) -> int: ...

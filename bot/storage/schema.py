@@ -84,3 +84,19 @@ def m_issue9_reports_and_focus_actions(db: Database) -> None:
                " dimension TEXT NOT NULL, assessment_id INTEGER REFERENCES assessments(id) ON DELETE SET NULL,"
                " chosen TEXT NOT NULL, status TEXT NOT NULL, closed TEXT)")
     db.execute("CREATE INDEX idx_focus_actions_user ON focus_actions (user_id, status)")
+
+
+@migrations()
+def m_issue10_reminders(db: Database) -> None:
+    """Each owner's reminder slot with its next due time (epoch seconds, indexed), and when each reminder was sent."""
+    # ON DELETE CASCADE: forgetting a user forgets their reminders
+    db.execute("CREATE TABLE reminders (user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+               " frequency TEXT NOT NULL DEFAULT 'off', hour INTEGER NOT NULL DEFAULT 9,"
+               " minute INTEGER NOT NULL DEFAULT 0, weekday INTEGER NOT NULL DEFAULT 0,"
+               " day INTEGER NOT NULL DEFAULT 1, timezone TEXT, quiet_start INTEGER, quiet_end INTEGER,"
+               " next_due INTEGER, last_key TEXT, last_sent INTEGER, suspended INTEGER NOT NULL DEFAULT 0,"
+               " proposed INTEGER NOT NULL DEFAULT 0, awaiting TEXT, awaiting_until INTEGER, updated TEXT NOT NULL)")
+    # only rows with a slot are in the index, so finding the due ones costs the same however many are off
+    db.execute("CREATE INDEX idx_reminders_due ON reminders (next_due) WHERE next_due IS NOT NULL")
+    db.execute("CREATE TABLE reminder_history (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+               " key TEXT NOT NULL, sent INTEGER NOT NULL, PRIMARY KEY (user_id, key))")

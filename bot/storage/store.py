@@ -12,6 +12,7 @@ from bot.storage.checks import CheckRecords, StoredAssessment
 from bot.storage.connection import open_database
 from bot.storage.dump import DumpRecords
 from bot.storage.prompts import PromptRecords
+from bot.storage.reminders import ReminderRecords
 from bot.storage.reports import ReportRecords
 from bot.storage.schema import migrations
 from bot.storage.updates import UpdateRecords
@@ -20,7 +21,8 @@ from bot.storage.users import User, UserRecords
 __all__ = ["Store", "StoredAssessment", "User", "migrations"]
 
 
-class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, DumpRecords, PromptRecords, UpdateRecords):
+class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRecords, DumpRecords, PromptRecords,
+            UpdateRecords):
     """One SQLite file in WAL mode, checked and migrated on open (see `bot.storage.connection`)."""
 
     def __init__(self, path: Path | str) -> None:
@@ -38,7 +40,7 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, DumpRecords
             self.db.execute(
                 f"DELETE FROM dimension_scores WHERE assessment_id IN ({assessments})", [user_id]  # noqa: S608
             )
-            for table in ("assessments", "sessions", "telegram_prompts"):
+            for table in ("assessments", "sessions", "telegram_prompts", "reminders", "reminder_history"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])  # noqa: S608
             self.db.execute("DELETE FROM companies WHERE owner_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])

@@ -134,6 +134,9 @@ def fill_everything(store: Store, advisor: Advisor, kb: KnowledgeBase, name: str
     advisor.begin(user, "quick")
     answer_current(advisor, user)
     store.set_prompt_message(user, 42, 7)
+    store.save_reminder(user, {"frequency": "weekly", "hour": 9, "minute": 0, "weekday": 0, "day": 1,
+                               "timezone": None, "quiet_start": None, "quiet_end": None}, 1000)
+    store.note_sent(user, ["runway"], 900)
     return user
 
 
