@@ -61,7 +61,8 @@ class _Plan:
 
 
 def _actions(fired: Sequence[Fired], effects: tuple[str, ...]) -> list[str]:
-    return [a for f in fired if f.effect in effects for a in f.rule.actions]
+    """The actions of the rules that fire with one of these effects; a praising note fixes nothing, so it gives none."""
+    return [a for f in fired if f.effect in effects and not f.rule.praise for a in f.rule.actions]
 
 
 def _cash_first(kb: KnowledgeBase, cash: DimensionResult, plan: _Plan) -> None:
