@@ -6,9 +6,13 @@ and the HTML page in both languages; the locale catalogs are checked the same wa
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pytest
 import yaml
@@ -18,8 +22,10 @@ from bot.views.i18n import catalog
 from bot.views.render import render
 from bot.views.report import build_report_view
 from knowledge.loader import get_knowledge
+from knowledge.model import Text
 from knowledge.scoring import assess
 from tests.knowledge.test_kb_profiles import DATA, PROFILES
+from tests.knowledge.test_kb_profiles_unseen import PROFILES as UNSEEN
 
 KB = get_knowledge()
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_company.yaml"
@@ -29,10 +35,12 @@ BAD_PLURAL = re.compile(r"(?<![\d.,])1 (months|days|hours|people are|managers|ba
 CALQUE = re.compile(r"\b(short|long) boards?\b", re.IGNORECASE)
 ASCII_IN_CHINESE = re.compile(r"[\u4e00-\u9fff（）“”][?,!;:]|[?,!;:][\u4e00-\u9fff（“]")
 DECIMAL_MONTHS = re.compile(r"0\.\d+ ?个月")
+ARTICLE = re.compile(r"\barticle\b|文章|(?<![中英])文中", re.IGNORECASE)  # the owner never saw our source
 
 
 def answer_sets() -> list[tuple[str, dict]]:
     sets = [(p["id"], {**DATA["bases"][p["base"]], **p["answers"]}) for p in PROFILES]
+    sets += [(p["id"], p["answers"]) for p in UNSEEN]
     sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     sample |= {"cash_available": 800_000, "cash_fixed_costs": 200_000, "cash_receivables": 35, "cash_inventory": 20}
     owners_words = {q.id for q in KB.questions.values() if q.kind == "text"}  # quoted as typed, not our text
@@ -86,3 +94,42 @@ def test_locale_catalogs() -> None:
 def test_units_read_right(unit: str, value: float, en: str, zh: str) -> None:
     assert metric_value(unit, value, "en") == en
     assert metric_value(unit, value, "zh") == zh
+
+
+def user_texts(node: Any, path: str = "kb") -> Iterator[tuple[str, str]]:
+    """(where, text) for every user-facing text of the knowledge base, in both languages.
+
+    Only ``Text`` values reach the owner; section citations and threshold notes are plain strings, for us.
+    """
+    if isinstance(node, Text):
+        yield f"{path}.zh", node.zh
+        yield f"{path}.en", node.en
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for field in dataclasses.fields(node):
+            if field.init:  # the derived indexes repeat what the fields hold
+                yield from user_texts(getattr(node, field.name), f"{path}.{field.name}")
+    elif isinstance(node, dict | MappingProxyType):
+        for key, value in node.items():
+            yield from user_texts(value, f"{path}[{key}]")
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            yield from user_texts(value, f"{path}[{getattr(value, 'id', i)}]")
+
+
+def test_no_knowledge_text_the_owner_reads_mentions_the_article() -> None:
+    texts = list(user_texts(KB))
+    assert len(texts) > 500  # the walk reaches questions, options, findings, traps, cases and figures
+    offending = [(where, text) for where, text in texts if ARTICLE.search(text)]
+    assert not offending, offending
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_no_rendered_report_mentions_the_article(locale: str) -> None:
+    for where, text in rendered(locale):
+        assert not ARTICLE.search(outside_tags(text)), (where, ARTICLE.search(outside_tags(text)))
+
+
+def test_no_catalog_string_mentions_the_article() -> None:
+    for locale in ("zh", "en"):
+        for key, value in catalog(locale).items():
+            assert not ARTICLE.search(value), (locale, key, value)
