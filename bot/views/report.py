@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.views.formatting import metric_value, plain_number
 from bot.views.i18n import t
+from bot.views.report_sections import contradiction_lines, coverage_line, coverage_warns, trap_items
 from knowledge.model import KnowledgeBase
 from knowledge.scoring import Finding, Report
 from knowledge.typography import space_cjk
@@ -25,31 +26,22 @@ def finding_text(kb: KnowledgeBase, finding: Finding, locale: str) -> str:
 
 
 def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:
-    """Everything a report template shows, already in the owner's language."""
+    """Everything a report template shows, already in the owner's language, in the order it is read.
+
+    First the verdict (with how much was answered), the eight lines, the critical weaknesses and strengths, the
+    three focus actions; then the traps that matter and the contradictions; then the details.
+    """
     title = {d.id: d.title(locale) for d in kb.dimensions}
-    traps = []
-    for result in report.dimensions:
-        for trap_id in result.traps:
-            trap = kb.traps[trap_id]
-            case = kb.cases.get(trap.case) if trap.case else None
-            traps.append({
-                "dimension": title[result.id], "title": trap.title(locale),
-                "explanation": trap.explanation(locale), "section": trap.section,
-                "case_title": case.title(locale) if case else "", "case_story": case.story(locale) if case else "",
-            })
     findings = {f.rule.id: finding_text(kb, f, locale) for r in report.dimensions for f in r.findings}
-    contradictions = []
-    for c in report.contradictions:
-        question = kb.questions[c.question]
-        option = question.option(c.option)
-        contradictions.append(t(locale, "report.contradiction", dimension=title[c.dimension],
-                                claim=option.label(locale) if option else c.option,
-                                finding=findings.get(c.rule) or t(locale, "report.metrics_disagree")))
+    traps = trap_items(kb, report, findings, locale)
+    told = {trap["rule"] for trap in traps}
     return {
         "overall": report.overall,
         "band": report.band,
         "band_label": t(locale, f"bands.{report.band}"),
         "verdict": t(locale, f"verdicts.{report.band}"),
+        "coverage": coverage_line(report.coverage, locale),
+        "partial": coverage_warns(report.coverage),
         "marker": BAND_MARKERS[report.band],
         "answered": report.answered,
         "dimensions": [
@@ -60,14 +52,14 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
         ],
         "fatal": [title[d] for d in report.fatal],
         "strengths": [title[d] for d in report.strengths],
-        "traps": traps,
-        "findings": [text for text in findings.values() if text],
         "focus": [
             {"title": kb.actions[a.id].title(locale), "how": kb.actions[a.id].how(locale),
              "dimension": title[a.dimension], "why": a.why(kb, locale)}
             for a in report.focus
         ],
-        "contradictions": contradictions,
+        "traps": traps,
+        "contradictions": contradiction_lines(kb, report, locale),
+        "findings": [text for rule, text in findings.items() if text and rule not in told],  # the other findings
         "metrics": [
             {"label": kb.metrics[m].label(locale), "value": metric_value(kb.metrics[m].unit, v, locale)}
             for m, v in report.metrics.items()

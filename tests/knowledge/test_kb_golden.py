@@ -115,7 +115,7 @@ def test_text_report_in_each_language() -> None:
     assert "风险防控意识" in zh
     assert "SME business health check" in en
     assert "Risk awareness and control" in en
-    own_words = en.split("In your own words")[1].split("Key numbers")[0]  # kept as the owner typed them
+    own_words = en.split("In your own words")[1].split("The success formula")[0]  # kept as the owner typed them
     assert not re.search(r"[\u4e00-\u9fff]", en.replace(own_words, "")), "the English report contains Chinese"
     assert "Traceback" not in zh + en
 
