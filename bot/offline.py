@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.answers_file import AnswersFileError, load_answers_file
+from bot.pages import chart_and_page
 from bot.views.formatting import plain_number
 from bot.views.i18n import t
 from bot.views.render import render
@@ -125,6 +126,8 @@ def assess_file(path: Path, fmt: str, locale: str, out: TextIO | None = None, er
     if fmt == "json":
         json.dump(report_to_dict(kb, report, locale), out, ensure_ascii=False, indent=2)
         out.write("\n")
+    elif fmt == "html":  # the page the Telegram report button sends, its chart inline
+        out.write(chart_and_page(kb, report, locale)[1] + "\n")
     else:
         view = build_report_view(kb, report, locale)
         out.write(render(f"report.{'html' if fmt == 'html' else 'txt'}.j2", locale, r=view) + "\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from bot.console.files import write_report_files
 from bot.services.advisor import Advisor
 from bot.settings import Settings
 from bot.storage.store import Store
@@ -81,6 +82,7 @@ class ConsoleChannel:
                 self.say(t(self.locale, "conv.report_ready") + "\n")
                 view = build_report_view(self.kb, output.report, self.locale)
                 self.say(render("report.txt.j2", self.locale, r=view))
+                self.say(write_report_files(self.kb, output.report, self.locale, self.advisor.store.db) or "")
             elif isinstance(output, Paused):
                 self.say(t(self.locale, "console.saved"))
             elif isinstance(output, Notice):

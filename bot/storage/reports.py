@@ -122,3 +122,9 @@ class ReportRecords:
         row = self.db.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY r.finished DESC, r.assessment_id DESC LIMIT 1",
                               [user_id]).fetchone()
         return KeptReport(*row[:5], report=json.loads(row[5])) if row else None
+
+    def kept_report(self, user_id: int, assessment_id: int) -> KeptReport | None:
+        """One of this user's kept reports, by its check; None for a check of somebody else."""
+        row = self.db.execute(f"SELECT {_COLUMNS} {_FROM} AND r.assessment_id = ?",
+                              [user_id, assessment_id]).fetchone()
+        return KeptReport(*row[:5], report=json.loads(row[5])) if row else None

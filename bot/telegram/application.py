@@ -26,7 +26,7 @@ from bot.storage.store import Store
 from bot.telegram import jobs
 from bot.telegram.context import Deps, deps
 from bot.telegram.errors import on_error
-from bot.telegram.handlers import check, groups, start
+from bot.telegram.handlers import actions, check, export, groups, history, report, start
 from bot.telegram.processor import OwnerQueues
 from bot.telegram.profile import set_profile
 from bot.views.i18n import LOCALES, t
@@ -77,7 +77,9 @@ def build_application(settings: Settings, store: Store, kb: KnowledgeBase, reque
     application = builder.build()
     application.bot_data["deps"] = Deps(Advisor(store, kb, owes_prompts=True), store)
     application.add_handler(TypeHandler(Update, _skip_duplicates), group=DUPLICATE_GUARD_GROUP)
-    application.add_handlers([*groups.handlers(), *start.handlers(), *check.handlers(), *check.fallback_handlers()],
+    application.add_handlers([*groups.handlers(), *start.handlers(), *check.handlers(),
+                              *report.handlers(), *history.handlers(), *actions.handlers(), *export.handlers(),
+                              *check.fallback_handlers()],
                              group=MAIN_GROUP)
     application.add_handler(TypeHandler(Update, _mark_seen), group=MARK_SEEN_GROUP)
     application.add_error_handler(on_error)

@@ -14,9 +14,12 @@ from typing import Any
 
 import pytest
 
+from bot.storage.reports import report_record
 from bot.views.chart import radar_png
+from bot.views.page import report_page
 from knowledge.loader import get_knowledge
 from knowledge.model import KnowledgeBase
+from knowledge.scoring import assess
 
 RUNS = 20
 CHART_GOAL_MS = 150
@@ -60,3 +63,26 @@ def test_radar_chart(kb: KnowledgeBase, locale: str) -> None:
     print(f"\nradar chart ({locale}): median {median:.0f} ms, p95 {p95:.0f} ms, {len(png):,} bytes"
           f" — goal < {CHART_GOAL_MS} ms: {'PASS' if median < CHART_GOAL_MS else 'MISS'}")
     assert png.startswith(b"\x89PNG")
+
+
+def test_html_report(kb: KnowledgeBase) -> None:
+    """The page alone (template and view), and the page with its chart as the owner receives it."""
+    record = report_record(assess(kb, worst_answers(kb)))
+    png = radar_png(kb, {d["id"]: d["score"] for d in record["dimensions"]}, "zh")
+    median, p95, page = timed(lambda: report_page(kb, record, "zh", png, "2026-12-01"))
+    with_chart, _, _ = timed(lambda: report_page(kb, record, "zh", radar_png(kb, {}, "zh"), "2026-12-01"), runs=10)
+    print(f"\nHTML report (zh): median {median:.1f} ms, p95 {p95:.1f} ms, {len(page.encode()):,} bytes;"
+          f" with the chart rendered: {with_chart:.0f} ms")
+    assert page.startswith("<!DOCTYPE html>")
+
+
+def worst_answers(kb: KnowledgeBase) -> dict[str, Any]:
+    """The last (worst) option of every choice and low numbers: every trap that can show, shows."""
+    answers: dict[str, Any] = {}
+    for question in kb.questions.values():
+        if question.kind == "choice":
+            scored = [o for o in question.options if o.points is not None]
+            answers[question.id] = min(scored, key=lambda o: o.points).id
+        elif question.kind == "number":
+            answers[question.id] = 1
+    return answers

@@ -6,7 +6,8 @@ import pytest
 
 from bot.views.i18n import t
 
-EXPECTED = ["start", "check", "assess", "report", "language", "privacy", "forget", "cancel", "help"]
+EXPECTED = ["start", "check", "assess", "report", "history", "actions", "export", "language", "privacy", "forget",
+            "cancel", "help"]
 MENU_DATA = {"m:quick", "m:full"}
 
 
@@ -111,7 +112,7 @@ async def test_report_after_a_finished_check_shows_the_report(harness, chat) -> 
     assert "中小企业经营体检报告" in report_texts
     await chat.send("/report")
     shown = "\n".join(chat.reply_texts)
-    assert "中小企业经营体检报告" in shown
+    assert "经营体检一览" in shown  # /report opens at a glance
     for dimension in harness.kb.dimensions:
         assert dimension.title("zh") in shown
     assert "总分" in shown

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot.services.advisor import Advisor
+from bot.services.history import HistoryService
 from bot.telegram import sending
 from bot.views.i18n import t
 from tests.support.telegram_core import NOT_MODIFIED
@@ -273,13 +274,13 @@ async def test_error_text_follows_the_language_the_user_chose(harness, monkeypat
     chat = harness.chat(language_code="zh-hans")
     await chat.send("/language")
     await chat.click("English")
-    monkeypatch.setattr(Advisor, "latest_report", boom)
+    monkeypatch.setattr(HistoryService, "latest", boom)  # what /report reads
     await chat.send("/report")
     assert chat.last == t("en", "tg.error")
 
 
 async def test_the_process_survives_an_error_and_keeps_serving(harness, chat, monkeypatch) -> None:
-    monkeypatch.setattr(Advisor, "latest_report", boom)
+    monkeypatch.setattr(HistoryService, "latest", boom)
     await chat.send("/report")
     assert chat.last == t("zh", "tg.error")
     await chat.send("/help")
@@ -287,7 +288,7 @@ async def test_the_process_survives_an_error_and_keeps_serving(harness, chat, mo
 
 
 async def test_failure_to_send_the_error_message_does_not_raise(harness, chat, monkeypatch, caplog) -> None:
-    monkeypatch.setattr(Advisor, "latest_report", boom)
+    monkeypatch.setattr(HistoryService, "latest", boom)
     harness.core.fail("sendMessage", 500, times=1 + len(sending.RETRY_DELAYS))  # every attempt fails
     await chat.send("/report")
     assert any("could not tell user" in r.getMessage() for r in caplog.records)

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.logs import REDACTED, configure_logging
-from bot.services.advisor import Advisor
+from bot.services.history import HistoryService
 from bot.settings import Secret, Settings
 
 WEBHOOK_SECRET = "s3cret-webhook-value"
@@ -85,7 +85,7 @@ async def test_no_token_in_any_log_record_over_a_conversation_with_errors(harnes
     await chat.send("/help")
     harness.core.fail_next("sendMessage", 502)
     await chat.send("/privacy")
-    monkeypatch.setattr(Advisor, "latest_report", lambda *a: 1 / 0)
+    monkeypatch.setattr(HistoryService, "latest", lambda *a: 1 / 0)  # what /report reads
     await chat.send("/report")
     update = harness.core.user_message(chat.user_id, "/start", "zh-hans", enqueue=False)
     harness.core.block_user(chat.user_id)
@@ -126,7 +126,7 @@ async def test_operator_log_never_shows_the_token_even_if_an_error_carries_it(ha
     chat = harness.chat()
     await chat.send("/check")
     await chat.answer()
-    monkeypatch.setattr(Advisor, "latest_report", fail)
+    monkeypatch.setattr(HistoryService, "latest", fail)
     await chat.send("/report")
     output = stream.getvalue()
     assert "RuntimeError" in output

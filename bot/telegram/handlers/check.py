@@ -1,4 +1,4 @@
-"""The check itself on Telegram: /check, /assess, /cancel, /report, question buttons and typed answers.
+"""The check itself on Telegram: /check, /assess, /cancel, question buttons and typed answers (/report: report.py).
 
 Typed "跳过 / 返回 / 为什么" (skip / back / why) work as the buttons do; a photo's caption is its answer; an
 edited answer is not applied, and the owner is told how to change one.
@@ -13,7 +13,7 @@ from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import begin_check, deliver, reply_plain, run_event
 from bot.telegram.handlers.start import addressed_to_us, forget_answer, free_text, help_command
-from bot.telegram.replies import Reply, line, menu_keyboard, question_text, report_replies
+from bot.telegram.replies import Reply, line, question_text
 from bot.views.i18n import LOCALES, t
 from bot.views.prompts import describe_value
 from dialogs.conversation import Answer, Back, Cancel, Confirm, Event, Resume, Skip, Why
@@ -57,20 +57,6 @@ async def assess(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cancel: pause the check; every answer stays."""
     await run_event(update, context, current_user(update, context), Cancel())
-
-
-async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/report: the latest finished report, as text."""
-    user = current_user(update, context)
-    d = deps(context)
-    latest = d.advisor.latest_report(user.id)
-    if latest is None:
-        open_check = d.advisor.conversation.open_summary(d.store.load_session(user.id))
-        await reply_plain(update, context, user, Reply(line(user.locale, "tg.no_report"),
-                                                       menu_keyboard(user.locale, open_check)))
-        return
-    for reply in report_replies(d.kb, latest, user.locale):
-        await reply_plain(update, context, user, reply)
 
 
 async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -179,7 +165,6 @@ def handlers() -> list:
         CommandHandler("check", check),
         CommandHandler("assess", assess),
         CommandHandler("cancel", cancel),
-        CommandHandler("report", report),
         CallbackQueryHandler(on_menu_button, pattern=rf"^{callbacks.MENU}{prefix}"),
         CallbackQueryHandler(on_recheck_button, pattern=rf"^{callbacks.RECHECK}{prefix}"),
         CallbackQueryHandler(on_discard_button, pattern=rf"^{callbacks.DISCARD}{prefix}"),

@@ -17,7 +17,8 @@ from bot.views.render import render
 from dialogs.conversation import Offer, Resume, Step
 from dialogs.machine import Stage
 
-COMMANDS = ("start", "check", "assess", "report", "language", "privacy", "forget", "cancel", "help")
+COMMANDS = ("start", "check", "assess", "report", "history", "actions", "export", "language", "privacy", "forget",
+            "cancel", "help")
 FORGET = "forget"
 START_PAYLOADS = {"check": "quick", "assess": "full"}  # t.me/<bot>?start=check, from the group button
 

@@ -1,0 +1,34 @@
+"""The HTML report: one self-contained page (the chart inline as a data: URI, no external fetch), readable
+on a phone and printable; sent from the report's button and written by `assess --format html`."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from bot.views.kept import dimension_details, overview
+from bot.views.render import render
+from knowledge.model import KnowledgeBase
+
+
+def chart_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def report_page(kb: KnowledgeBase, report: dict[str, Any], locale: str, png: bytes | None,
+                finished: str | None = None) -> str:
+    """The whole report on one page: verdict, chart, the eight dimensions in detail, numbers, formula."""
+    view = overview(kb, report, locale)
+    details = [dimension_details(kb, report, d["id"], locale) for d in view["dimensions"]]
+    notes = [{"question": kb.questions[n["question"]].text(locale), "text": n["text"]}
+             for n in report.get("notes", []) if n["question"] in kb.questions]
+    return render("page.html.j2", locale, v=view, details=details, notes=notes,
+                  chart=chart_uri(png) if png else None, date=(finished or "")[:10],
+                  formula_title=kb.summary.formula_title(locale), formula=kb.summary.formula(locale),
+                  focus_advice=kb.summary.focus(locale))
+
+
+def page_file_name(finished: str | None, locale: str) -> str:
+    """sme-report-2026-12-01.html (体检报告-2026-12-01.html in Chinese)."""
+    date = (finished or "")[:10] or "latest"
+    return f"{'体检报告' if locale == 'zh' else 'sme-report'}-{date}.html"

@@ -1,0 +1,73 @@
+"""The report's first screen fits one photo caption (under 1,024 characters) in both languages, for every
+profile; details fit one message; the HTML page is self-contained."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.services.history import Change
+from bot.storage.reports import report_record
+from bot.views.glance import CAPTION_LIMIT, DETAILS_LIMIT, details_text, glance_caption, visible_length
+from bot.views.page import report_page
+from knowledge.loader import get_knowledge
+from knowledge.scoring import assess
+
+KB = get_knowledge()
+PROFILES = yaml.safe_load((Path(__file__).parents[1] / "fixtures" / "profiles.yaml").read_text(encoding="utf-8"))
+
+
+def records() -> list[tuple[str, dict]]:
+    out = []
+    for profile in PROFILES["profiles"]:
+        answers = {**PROFILES["bases"][profile["base"]], **(profile.get("answers") or {})}
+        out.append((profile["id"], report_record(assess(KB, answers))))
+    return out
+
+
+RECORDS = records()
+BUSY = {"before_after": (Change("overall", 12, 40), Change("cash_flow", 20, 62)),
+        "done": ("cash_tighten_receivables", "pos_find_niche")}
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_first_screen_fits_a_caption_for_every_profile(locale: str) -> None:
+    for name, record in RECORDS:
+        for extra in ({}, BUSY):
+            caption = glance_caption(KB, record, locale, **extra)
+            assert len(caption) < CAPTION_LIMIT, (name, len(caption))
+            assert visible_length(caption) < CAPTION_LIMIT, name
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_first_screen_keeps_a_why_for_every_focus_action_without_extras(locale: str) -> None:
+    for name, record in RECORDS:
+        caption = glance_caption(KB, record, locale)
+        assert caption.count("<i>") >= len(record["focus_actions"]), name
+
+
+def test_before_after_reads_like_the_issue() -> None:
+    caption = glance_caption(KB, RECORDS[0][1], "zh", before_after=(Change("cash_flow", 48, 62),))
+    assert "现金流管理 48 → 62 ↑ +14" in caption
+    caption = glance_caption(KB, RECORDS[0][1], "en", before_after=(Change("cash_flow", 62, 48),))
+    assert "Cash flow management 62 → 48 ↓ -14" in caption
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_details_fit_one_message(locale: str) -> None:
+    for _, record in RECORDS:
+        for dimension in KB.dimensions:
+            assert len(details_text(KB, record, dimension.id, locale)) <= DETAILS_LIMIT
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_html_page_is_self_contained(locale: str) -> None:
+    page = report_page(KB, RECORDS[0][1], locale, b"\x89PNG fake", "2026-12-01T09:00:00+00:00")
+    assert 'src="data:image/png;base64,' in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<script" not in page
+    assert "@media print" in page
+    assert 'name="viewport"' in page
