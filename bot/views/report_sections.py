@@ -57,24 +57,27 @@ def _trap_order(report: Report) -> list[tuple[DimensionResult, str, str]]:
     return sorted(seen.values(), key=lambda item: (item[2] != "fatal", item[0].score or 0))
 
 
-def _trap_finding(result: DimensionResult, trap: str) -> str | None:
-    """The rule id whose finding tells the owner's own numbers behind this trap (the most severe such rule)."""
+def _trap_finding(result: DimensionResult, trap: str, told: set[str]) -> str | None:
+    """The rule id whose finding tells the owner's own situation behind this trap (the most severe such rule);
+    a finding already told with an earlier trap (one rule firing two traps) is not told again."""
     for fired in result.fired:
-        if fired.effect in ("fatal", "weak") and trap in fired.rule.traps and fired.rule.finding is not None:
-            return fired.rule.id
+        rule = fired.rule
+        if fired.effect in ("fatal", "weak") and trap in rule.traps and rule.finding and rule.id not in told:
+            return rule.id
     return None
 
 
 def trap_items(kb: KnowledgeBase, report: Report, findings: dict[str, str], locale: str) -> list[dict[str, Any]]:
     """The traps that matter: fatal and weak, each once, with the owner's numbers and at most one case, a case
     shared by two traps shown with the first only."""
-    items, cases_shown = [], set()
+    items, cases_shown, told = [], set(), set()
     for result, trap_id, effect in _trap_order(report):
         trap = kb.traps[trap_id]
         case = kb.cases.get(trap.case) if trap.case and trap.case not in cases_shown else None
         if case is not None:
             cases_shown.add(case.id)
-        rule = _trap_finding(result, trap_id)
+        rule = _trap_finding(result, trap_id, told)
+        told.add(rule or "")
         items.append({
             "dimension": kb.dimension(result.id).title(locale), "title": trap.title(locale), "effect": effect,
             "explanation": trap.explanation(locale), "section": trap.section, "rule": rule,

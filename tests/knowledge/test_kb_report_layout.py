@@ -59,6 +59,8 @@ def test_each_trap_once_with_at_most_one_case_and_each_case_once(name: str, answ
     assert len(titles) == len(set(titles)), name
     stories = [trap["case_story"] for trap in traps if trap["case_story"]]
     assert len(stories) == len(set(stories)), name
+    told = [trap["finding"] for trap in traps if trap["finding"]]
+    assert len(told) == len(set(told)), name  # one rule firing two traps tells its finding once
     expected = {KB.traps[tid].title(locale) for r in report.dimensions for f in r.fired
                 if f.effect in ("fatal", "weak") for tid in f.rule.traps}
     assert set(titles) == expected, name  # the traps that matter, fatal and weak only
@@ -75,6 +77,9 @@ def test_a_case_shared_by_two_traps_is_printed_once() -> None:
     assert both <= fired
     story = KB.cases["case_irr_same_but_cheaper"].story("en")
     assert [trap["case_story"] for trap in traps].count(story) == 1
+    text = render("report.txt.j2", "en", r=view(answers, "en"))
+    finding = next(trap["finding"] for trap in traps if trap["finding"])
+    assert text.count(finding) == 1
 
 
 def test_a_trap_two_rules_fire_is_shown_once_with_the_worst_rules_numbers() -> None:
