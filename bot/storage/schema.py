@@ -100,3 +100,26 @@ def m_issue10_reminders(db: Database) -> None:
     db.execute("CREATE INDEX idx_reminders_due ON reminders (next_due) WHERE next_due IS NOT NULL")
     db.execute("CREATE TABLE reminder_history (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
                " key TEXT NOT NULL, sent INTEGER NOT NULL, PRIMARY KEY (user_id, key))")
+
+
+@migrations()
+def m_issue11_sharing(db: Database) -> None:
+    """Share links (only the token's hash), the cached share card, and partners' blind assessments."""
+    # ON DELETE CASCADE: forgetting the owner kills their links, card and the comparisons holding their data
+    db.execute("CREATE TABLE share_links (id INTEGER PRIMARY KEY,"
+               " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, kind TEXT NOT NULL,"
+               " token_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, expires INTEGER NOT NULL,"
+               " revoked INTEGER, views INTEGER NOT NULL DEFAULT 0, last_viewed INTEGER)")
+    db.execute("CREATE INDEX idx_share_links_user ON share_links (user_id, revoked)")
+    db.execute("CREATE TABLE share_cards (user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+               " figures INTEGER NOT NULL DEFAULT 0, card_key TEXT, file_id TEXT)")
+    # user_id is the partner; the row ties the partner's own assessment to the owner's company
+    db.execute("CREATE TABLE partner_assessments ("
+               "assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
+               " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+               " owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+               " company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,"
+               " link_id INTEGER REFERENCES share_links(id) ON DELETE CASCADE,"
+               " mode TEXT NOT NULL DEFAULT 'partner', started TEXT NOT NULL, announced INTEGER NOT NULL DEFAULT 0)")
+    db.execute("CREATE INDEX idx_partner_assessments_owner ON partner_assessments (owner_id)")
+    db.execute("CREATE INDEX idx_partner_assessments_partner ON partner_assessments (user_id, announced)")

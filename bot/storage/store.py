@@ -15,6 +15,7 @@ from bot.storage.prompts import PromptRecords
 from bot.storage.reminders import ReminderRecords
 from bot.storage.reports import ReportRecords
 from bot.storage.schema import migrations
+from bot.storage.shares import ShareRecords
 from bot.storage.updates import UpdateRecords
 from bot.storage.users import User, UserRecords
 
@@ -22,7 +23,7 @@ __all__ = ["Store", "StoredAssessment", "User", "migrations"]
 
 
 class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRecords, DumpRecords, PromptRecords,
-            UpdateRecords):
+            UpdateRecords, ShareRecords):
     """One SQLite file in WAL mode, checked and migrated on open (see `bot.storage.connection`)."""
 
     def __init__(self, path: Path | str) -> None:

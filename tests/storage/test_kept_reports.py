@@ -137,6 +137,12 @@ def fill_everything(store: Store, advisor: Advisor, kb: KnowledgeBase, name: str
     store.save_reminder(user, {"frequency": "weekly", "hour": 9, "minute": 0, "weekday": 0, "day": 1,
                                "timezone": None, "quiet_start": None, "quiet_end": None}, 1000)
     store.note_sent(user, ["runway"], 900)
+    store.add_share_link(user, "view", f"hash-{name}", 1000, 2000)
+    store.keep_card_file(user, "1", f"file-{name}")
+    host = owner(store, f"host-{name}")  # the user answers a host's invitation with their open check
+    finish(advisor, host, overrides=GOOD)
+    invite = store.add_share_link(host, "invite", f"invite-{name}", 1000, 2000)
+    store.add_partner_assessment(store.load_session(user).assessment_id, user, host, store.owner_company(host), invite)
     return user
 
 
