@@ -16,10 +16,12 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.services.advisor import DuplicateUpdate, StaleStep
+from bot.storage.faults import StorageError
 from bot.telegram import callbacks
 from bot.telegram.context import current_user
 from bot.telegram.replies import Reply
 from bot.telegram.sending import UserBlockedBot, send
+from bot.telegram.storage_faults import on_storage_fault
 from bot.views.i18n import t, telegram_locale
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             with contextlib.suppress(Exception):
                 await update.callback_query.answer(t(locale, "tg.stale_button"))
+        return
+    if isinstance(error, StorageError):
+        await on_storage_fault(update, context, error, locale, continue_keyboard(locale))
         return
     log.error("error handling update %s from user %s: %s", update_id, user_id, type(error).__name__,
               exc_info=error)

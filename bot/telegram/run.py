@@ -2,6 +2,8 @@
 
 Both modes start the application as PTB's `run_polling` does — initialize, post_init, the source of
 updates, start — and stop it in the reverse order; `serve` is that sequence, and the tests drive it too.
+`startup` makes it robust: the first call retried while the API is unreachable, every step interruptible
+by SIGTERM, stopping bounded in time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from telegram.ext import Application
 from bot.logs import configure_logging, scrub
 from bot.settings import Settings
 from bot.storage.store import Store
+from bot.telegram import startup
 from bot.telegram.application import build_application
+from bot.telegram.storage_faults import STOP_KEY, raise_if_stopped_by_fault
 from bot.telegram.webhook import WebhookServer
 from bot.views.i18n import t
 from knowledge.loader import get_knowledge
@@ -53,21 +57,42 @@ async def serve(application: Application, settings: Settings, stop: asyncio.Even
                 ready: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (default: SIGINT or SIGTERM); `ready` is set once updates are being handled."""
     stop = stop or _stop_on_signals()
+    application.bot_data[STOP_KEY] = stop  # a storage fault that will not heal sets it (storage_faults)
     source = WebhookServer(application, settings) if settings.webhook_url else _Polling(application)
-    async with application:  # initialize ... shutdown
-        if application.post_init:
-            await application.post_init(application)
-        await source.start()
-        await application.start()
-        if ready is not None:
-            ready.set()
-        try:
-            await stop.wait()
-        finally:
-            await source.stop()
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
+    try:
+        await startup.initialize(application, stop)
+        await startup.until_stopped(_start(application, source), stop)
+    except startup.Stopped:
+        log.info("stopped while starting")
+        await startup.within_budget(_close(application, source), "shutting down")
+        return
+    except BaseException:
+        await startup.within_budget(_close(application, source), "shutting down")
+        raise
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        await startup.within_budget(_close(application, source), "stopping")
+
+
+async def _start(application: Application, source: _Polling | WebhookServer) -> None:
+    """As PTB's `run_polling` after initialize: post_init, the source of updates, start."""
+    if application.post_init:
+        await application.post_init(application)
+    await source.start()
+    await application.start()
+
+
+async def _close(application: Application, source: _Polling | WebhookServer) -> None:
+    """The reverse, from wherever starting got to: the source, stop, post_stop, shutdown, post_shutdown."""
+    await source.stop()
+    if application.running:
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
+    await application.shutdown()
     if application.post_shutdown:
         await application.post_shutdown(application)
 
@@ -82,8 +107,13 @@ def run_telegram(settings: Settings) -> int:
     application = build_application(settings, store, get_knowledge())
     try:
         asyncio.run(serve(application, settings))
+        raise_if_stopped_by_fault(application)  # a StorageError: bot.cli prints its one line, exit 2
     except InvalidToken:
         print(t(settings.locale, "cli.token_rejected", api_url=settings.api_url), file=sys.stderr)
+        return 1
+    except startup.WebhookRefused as error:
+        print(t(settings.locale, "cli.webhook_refused", url=settings.webhook_url, reason=str(error)),
+              file=sys.stderr)
         return 1
     except TelegramError as error:
         print(t(settings.locale, "cli.telegram_unreachable", error=scrub(str(error))), file=sys.stderr)

@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.settings import Settings
+from bot.telegram.startup import set_webhook
 from bot.telegram.webhook_body import MAX_BODY_BYTES, BadBody, parse_update
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,9 @@ class WebhookServer:
 
     async def start(self) -> None:
         self.server.listen(self.settings.port)
-        await self.application.bot.set_webhook(self.settings.webhook_url,
-                                               secret_token=self.settings.webhook_secret.reveal() or None,
-                                               allowed_updates=Update.ALL_TYPES)
+        await set_webhook(lambda: self.application.bot.set_webhook(
+            self.settings.webhook_url, secret_token=self.settings.webhook_secret.reveal() or None,
+            allowed_updates=Update.ALL_TYPES))
         log.info("serving the webhook on port %s", self.settings.port)
 
     async def stop(self) -> None:
