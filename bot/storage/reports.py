@@ -69,7 +69,9 @@ def report_record(report: Report) -> dict[str, Any]:
         "strengths": list(report.strengths),
         "focus_actions": _focus(report),
         "metrics": dict(report.metrics),
-        "contradictions": [{"dimension": c.dimension, "question": c.question, "option": c.option, "rule": c.rule}
+        "contradictions": [{"dimension": c.dimension, "question": c.question, "option": c.option, "rule": c.rule,
+                            "direction": c.direction,
+                            "evidence": [{"kind": e.kind, "id": e.id, "value": e.value} for e in c.evidence]}
                            for c in report.contradictions],
         "coverage": _coverage(report),
         "answered": report.answered,

@@ -11,6 +11,7 @@ from typing import Any
 from bot.views.formatting import metric_value
 from bot.views.i18n import t
 from bot.views.report import BAND_MARKERS, finding_text
+from bot.views.report_sections import contradiction_line
 from knowledge.model import KnowledgeBase, Rule
 from knowledge.scoring import Finding
 
@@ -93,6 +94,10 @@ def _contradictions(kb: KnowledgeBase, report: dict[str, Any], dimension_id: str
     for c in report["contradictions"]:
         question = kb.questions.get(c["question"])
         if c["dimension"] != dimension_id or question is None:
+            continue
+        if c.get("evidence"):  # both sides: the self-rating and the facts that disagree with it
+            lines.append(contradiction_line(kb, dimension_id, c["question"], c["option"], c.get("direction", "rosier"),
+                                            [(e["kind"], e["id"], e["value"]) for e in c["evidence"]], locale))
             continue
         option = question.option(c["option"])
         rule = _rule(kb, dimension_id, c.get("rule"))

@@ -6,13 +6,16 @@ Asserts on meaning (which trap, which case, which section comes first); the gold
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
 
+from bot.storage.reports import report_record
 from bot.telegram.replies import report_replies, split_message
 from bot.views.i18n import t
+from bot.views.kept import dimension_details
 from bot.views.render import render
 from bot.views.report import build_report_view
 from bot.views.report_sections import contradiction_line, coverage_line
@@ -168,3 +171,14 @@ def test_telegram_report_ends_with_the_details(locale: str) -> None:
     details, traps = whole.find(t(locale, "report.details")), whole.find(t(locale, "report.traps_that_matter"))
     assert -1 < traps < details
     assert t(locale, "report.formula") in messages[-1].text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("profile", ["rich_but_gloomy_owner", "hard_to_replace_but_customers_leave_on_price"])
+def test_a_kept_report_quotes_both_sides_as_the_fresh_one_does(profile: str, locale: str) -> None:
+    """The stored report (details, the HTML page, `assess --format html`) keeps the direction and the evidence."""
+    report = assess(KB, BY_ID[profile])
+    record = json.loads(json.dumps(report_record(report)))
+    lines = [line for c in report.contradictions
+             for line in dimension_details(KB, record, c.dimension, locale)["contradictions"]]
+    assert lines == view(BY_ID[profile], locale)["contradictions"]
