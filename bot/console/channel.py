@@ -10,6 +10,7 @@ import sys
 from typing import TextIO
 
 from bot.console.files import write_report_files
+from bot.console.reminders import show_due
 from bot.services.advisor import Advisor
 from bot.settings import Settings
 from bot.storage.store import Store
@@ -151,6 +152,7 @@ class ConsoleChannel:
         self.say(t(self.locale, "console.title"))
         self.say(t(self.locale, "conv.welcome"))
         self.say(t(self.locale, "console.hint"))
+        show_due(self.advisor, self.user_id, self.locale, self.say)  # "2 reminders due: …"
         session = self.advisor.store.load_session(self.user_id)
         if session.stage == Stage.ASKING and session.has_open_check:
             _, step = self.advisor.handle(self.user_id, Resume())

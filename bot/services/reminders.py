@@ -42,6 +42,12 @@ def propose_schedule(report: dict[str, Any], timezone: str) -> Proposal:
     return Proposal(Schedule("monthly", 9, 0, 0, 1, timezone), reason)
 
 
+def proposal_for(report: Report, timezone: str) -> Proposal:
+    """The proposal for a report just scored (the check's last message offers it)."""
+    return propose_schedule({"dimensions": [{"id": d.id, "band": d.band} for d in report.dimensions],
+                             "metrics": dict(report.metrics)}, timezone)
+
+
 def schedule_of(row: ReminderSettings | None, default_timezone: str) -> Schedule:
     if row is None:
         return Schedule(timezone=default_timezone)
@@ -94,10 +100,13 @@ class ReminderService:
             return None
         return from_epoch(row.next_due).astimezone(self.schedule(user_id).zone)
 
-    def set_schedule(self, user_id: int, schedule: Schedule) -> datetime | None:
-        """Store the schedule with its first slot from now; that slot in the owner's time zone (None: off)."""
+    def set_schedule(self, user_id: int, schedule: Schedule, proposed: bool = False) -> datetime | None:
+        """Store the schedule with its first slot from now; that slot in the owner's time zone (None: off).
+
+        `proposed`: the owner accepted the schedule the report proposed (kept in the row).
+        """
         slot = next_slot(schedule, self.clock())
-        self.store.save_reminder(user_id, settings_of(schedule), epoch(slot) if slot else None)
+        self.store.save_reminder(user_id, settings_of(schedule), epoch(slot) if slot else None, proposed)
         return slot.astimezone(schedule.zone) if slot else None
 
     def apply(self, user_id: int, command: RemindCommand) -> tuple[Schedule, datetime | None]:
@@ -105,16 +114,6 @@ class ReminderService:
         if command.kind == "show":
             return schedule, self.next_time(user_id)
         return schedule, self.set_schedule(user_id, schedule)
-
-    def proposal(self, user_id: int) -> Proposal | None:
-        """After the owner's first report, once: a schedule fitting their risks (None if they have one)."""
-        row = self.store.reminder(user_id)
-        if row is not None and (row.proposed or row.frequency != "off"):
-            return None
-        latest = self.store.latest_kept_report(user_id)
-        if latest is None or not self.store.mark_proposed(user_id):
-            return None
-        return propose_schedule(latest.report, self.schedule(user_id).timezone)
 
     def snooze(self, user_id: int, how_long: str) -> datetime | None:
         """The next reminder a day or a week from now (out of quiet hours); None when reminders are off."""
@@ -187,4 +186,5 @@ class ReminderService:
         return report
 
 
-__all__ = ["DAY", "AnswerError", "Proposal", "Reminder", "ReminderService", "applied", "propose_schedule"]
+__all__ = ["DAY", "AnswerError", "Proposal", "Reminder", "ReminderService", "applied", "proposal_for",
+           "propose_schedule"]

@@ -58,21 +58,30 @@ class ReminderRecords:
     db: Database
     _keep_report: Callable[..., None]  # bot.storage.reports.ReportRecords, combined in Store
 
+    def known_user(self, channel: str, external_id: str) -> tuple[int, str, bool] | None:
+        """(user id, locale, active) of a channel identity, without creating or changing anyone."""
+        found = self.db.execute("SELECT id, locale, active FROM users WHERE channel = ? AND external_id = ?",
+                                [channel, external_id]).fetchone()
+        return (found[0], found[1], bool(found[2])) if found else None
+
     def reminder(self, user_id: int) -> ReminderRow | None:
         found = self.db.execute(f"SELECT user_id, {_COLUMNS} FROM reminders WHERE user_id = ?",  # noqa: S608
                                 [user_id]).fetchone()
         return ReminderRow(*found) if found else None
 
     def save_reminder(self, user_id: int, settings: dict[str, Any], next_due: int | None,
-                      proposed: bool = True) -> None:
-        """Store the owner's settings (keys of SETTINGS) and their next slot; a new row when there is none."""
+                      proposed: bool = False) -> None:
+        """Store the owner's settings (keys of SETTINGS) and their next slot; a new row when there is none.
+
+        `proposed`: the schedule is the one the report proposed; it stays so until the owner changes it.
+        """
         values = [settings[k] for k in SETTINGS]
         with self.db.atomic():
             self.db.execute(
                 f"INSERT INTO reminders (user_id, {', '.join(SETTINGS)}, next_due, suspended, proposed, updated)"  # noqa: S608
                 f" VALUES (?, {', '.join('?' * len(SETTINGS))}, ?, 0, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
                 f" {', '.join(f'{k} = excluded.{k}' for k in SETTINGS)}, next_due = excluded.next_due,"
-                " suspended = 0, proposed = MAX(proposed, excluded.proposed), updated = excluded.updated",
+                " suspended = 0, proposed = excluded.proposed, updated = excluded.updated",
                 [user_id, *values, next_due, int(proposed), now()])
 
     def due_reminders(self, at: int, limit: int) -> list[DueReminder]:
@@ -125,14 +134,6 @@ class ReminderRecords:
         with self.db.atomic():
             self.db.execute("UPDATE reminders SET next_due = ?, suspended = 0, updated = ? WHERE user_id = ?"
                             " AND suspended = 1", [next_due, now(), user_id])
-
-    def mark_proposed(self, user_id: int) -> bool:
-        """Remember that a schedule was proposed; False when it had been already (so it is proposed once)."""
-        with self.db.atomic():
-            return self.db.execute(
-                "INSERT INTO reminders (user_id, proposed, updated) VALUES (?, 1, ?)"
-                " ON CONFLICT(user_id) DO UPDATE SET proposed = 1, updated = excluded.updated WHERE proposed = 0",
-                [user_id, now()]).rowcount == 1
 
     def reminder_history(self, user_id: int) -> dict[str, int]:
         """When each reminder key was last sent (epoch seconds)."""

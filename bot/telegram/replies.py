@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram import callbacks, splitting
+from bot.telegram.reminder_keyboards import proposal_row
 from bot.views.i18n import t
 from bot.views.prompts import (
     ask_view,
@@ -118,7 +119,7 @@ def after_report_keyboard(kb: KnowledgeBase, report: Report, locale: str) -> Inl
     rows = [[InlineKeyboardButton(t(locale, "buttons.recheck", title=kb.dimension(d.id).title(locale)),
                                   callback_data=callbacks.pack(callbacks.RECHECK, d.id))]
             for d in weakest[:RECHECK_OFFERS]]
-    return InlineKeyboardMarkup([*rows, *menu_keyboard(locale).inline_keyboard])
+    return InlineKeyboardMarkup([*rows, proposal_row(report, locale), *menu_keyboard(locale).inline_keyboard])
 
 
 def report_replies(kb: KnowledgeBase, report: Report, locale: str) -> list[Reply]:

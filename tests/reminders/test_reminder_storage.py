@@ -62,13 +62,6 @@ def test_a_blocked_owner_is_suspended_until_resumed(store: Store) -> None:
     assert not store.reminder(user).suspended
 
 
-def test_proposed_once(store: Store) -> None:
-    user = owner(store, "a")
-    assert store.mark_proposed(user)
-    assert not store.mark_proposed(user)
-    assert store.reminder(user).frequency == "off"
-
-
 def test_forget_and_export_cover_the_reminders(store: Store) -> None:
     user, other = owner(store, "a"), owner(store, "b")
     for u in (user, other):

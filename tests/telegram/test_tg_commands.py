@@ -6,7 +6,7 @@ import pytest
 
 from bot.views.i18n import t
 
-EXPECTED = ["start", "check", "assess", "report", "history", "actions", "export", "share", "language", "privacy",
+EXPECTED = ["start", "check", "assess", "report", "history", "actions", "remind", "export", "language", "privacy",
             "forget", "cancel", "help"]
 MENU_DATA = {"m:quick", "m:full"}
 
