@@ -1,0 +1,97 @@
+"""SIGKILL at random points of scripted Telegram conversations: no acknowledged answer is ever lost.
+
+`sme-advisor run` polls the Bot API emulator; an answer is acknowledged when the bot has sent the next
+question. Each round starts the process on the same SQLite file, resumes the open assessment with /assess,
+answers a few questions, sends one more answer and kills the process a random few milliseconds later.
+After each kill the file passes `PRAGMA integrity_check`, holds every acknowledged answer, and after the
+restart the waiting question is sent again and is the first one not yet answered. Two lanes (an emulator
+and a database each) run side by side to keep the suite short.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tests.e2e.conftest import E2E_TOKEN, BotProcess, ScriptedUser, base_env, stamp_of
+from tests.support.emulator_server import EmulatorServer
+
+LANES = 2
+KILLS_PER_LANE = 10  # 20 in all; with the console suite's 30, 50
+WAIT = 20.0
+
+
+def stored(db: Path) -> set[str]:
+    with sqlite3.connect(db) as connection:
+        return {row[0] for row in connection.execute("SELECT question_id FROM answers")}
+
+
+def integrity(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def wait_ready(emulator: EmulatorServer, commands_before: int) -> None:
+    core = emulator.core
+    polls = len(core.calls_to("getUpdates"))
+    assert core.wait_for(lambda: len(core.calls_to("setMyCommands")) >= commands_before + 3
+                         and len(core.calls_to("getUpdates")) > polls, WAIT), "the bot did not start"
+
+
+def waiting_question(user: ScriptedUser, mark: int, what: str) -> str:
+    """The id of the question in the newest message with question buttons sent after `mark`."""
+    message = user.wait_new_message(mark, lambda m: any(stamp_of(d) for _, d in user.core.buttons(m)), what)
+    return user.shown_question(message).id
+
+
+def fire_answer(user: ScriptedUser) -> None:
+    """Answer the current question without waiting for the bot."""
+    message = user.question()
+    options = [d for _, d in user.core.buttons(message) if d and d.startswith("a:")]
+    if options:
+        user.click(options[0], message["message_id"])
+    else:
+        user.send("附近写字楼的上班族" if user.shown_question(message).kind == "text" else "30")
+
+
+def run_lane(lane: int, folder: Path) -> int:
+    rng = random.Random(1200 + lane)
+    db = folder / f"lane{lane}.db"
+    acknowledged: set[str] = set()
+    kills = 0
+    with EmulatorServer(token=E2E_TOKEN) as emulator:
+        user = ScriptedUser(emulator.core, user_id=2000 + lane)
+        env = base_env(TELEGRAM_BOT_TOKEN=E2E_TOKEN, TELEGRAM_API_URL=emulator.url, SME_ADVISOR_DB=str(db))
+        for round_no in range(KILLS_PER_LANE):
+            commands_before = len(emulator.core.calls_to("setMyCommands"))
+            mark = emulator.core.seq
+            process = BotProcess(env, folder / f"lane{lane}-{round_no}.log")
+            try:
+                wait_ready(emulator, commands_before)
+                user.send("/assess")  # starts the assessment, or resumes it after a kill
+                current = waiting_question(user, mark, "the waiting question after the restart")
+                assert acknowledged <= stored(db), (round_no, acknowledged - stored(db))
+                assert current not in stored(db), f"round {round_no}: {current} was answered already"
+                for _ in range(rng.randint(0, 2)):
+                    question = user.shown_question(user.question()).id
+                    user.answer_current()
+                    if user.shown_question(user.question()).id != question:  # the bot sent the next question
+                        acknowledged.add(question)  # (a tap on a copy re-sent before /assess's may be stale)
+                fire_answer(user)
+                time.sleep(rng.uniform(0, 0.06))
+            finally:
+                process.kill()
+                process.stop()
+            kills += 1
+            assert integrity(db) == "ok"
+            assert acknowledged <= stored(db), f"lane {lane}, lost after kill {kills}: {acknowledged - stored(db)}"
+    return kills
+
+
+def test_sigkill_at_random_points_of_telegram_conversations_loses_no_acknowledged_answer(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(LANES) as pool:
+        kills = sum(pool.map(run_lane, range(LANES), [tmp_path] * LANES))
+    assert kills == LANES * KILLS_PER_LANE
