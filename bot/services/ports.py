@@ -122,3 +122,49 @@ class ReminderStore(ActionStore, Protocol):
     def latest_finished(self, user_id: int) -> FinishedCheck | None: ...
 
     def keep_updated_check(self, user_id: int, dimension: str, answers: dict[str, Any], report: Report) -> int: ...
+
+
+class SharedLink(Protocol):
+    """A partner link as stored (bot/storage/shares.py): never the token, only its hash."""
+
+    id: int
+    user_id: int
+    kind: str
+    created: int
+    expires: int
+    revoked: int | None
+    views: int
+
+
+class PartnerCheck(Protocol):
+    """A partner's blind assessment of an owner's company."""
+
+    assessment_id: int
+    partner_id: int
+    owner_id: int
+    finished: bool
+
+
+class ShareStore(Protocol):
+    """Partner links, the share card's settings, and partners' assessments."""
+
+    def add_share_link(self, user_id: int, kind: str, token_hash: str, created: int, expires: int) -> int: ...
+
+    def share_link_by_hash(self, token_hash: str) -> SharedLink | None: ...
+
+    def count_share_view(self, link_id: int, at: int) -> None: ...
+
+    def live_share_links(self, user_id: int, at: int) -> Sequence[SharedLink]: ...
+
+    def revoke_share_links(self, user_id: int, at: int, link_id: int | None = None) -> int: ...
+
+    def owner_company(self, user_id: int) -> int | None: ...
+
+    def add_partner_assessment(self, assessment_id: int, partner_id: int, owner_id: int, company_id: int,
+                               link_id: int) -> None: ...
+
+    def partner_assessments(self, owner_id: int) -> Sequence[PartnerCheck]: ...
+
+    def answers(self, assessment_id: int) -> dict[str, Any]: ...
+
+    def latest_finished(self, user_id: int) -> FinishedCheck | None: ...

@@ -27,7 +27,7 @@ from bot.storage.store import Store
 from bot.telegram import jobs
 from bot.telegram.context import Deps, deps
 from bot.telegram.errors import on_error
-from bot.telegram.handlers import actions, check, export, groups, history, report, start
+from bot.telegram.handlers import actions, check, export, groups, history, inline, partners, report, share, start
 from bot.telegram.processor import OwnerQueues
 from bot.telegram.profile import set_profile
 from bot.views.i18n import LOCALES, t
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 DUPLICATE_GUARD_GROUP = -1  # before everything: the same update_id twice has one effect
 MAIN_GROUP = 0  # commands, buttons, typed answers, then the fallbacks: the first match wins
+AFTER_GROUP = 1  # after the step: a partner's finished assessment sends both sides the comparison
 MARK_SEEN_GROUP = 2  # after everything: remember the update_id
 
 
@@ -78,12 +79,15 @@ def build_application(settings: Settings, store: Store, kb: KnowledgeBase, reque
     application = builder.build()
     application.bot_data["deps"] = Deps(Advisor(store, kb, owes_prompts=True), store)
     application.add_handler(TypeHandler(Update, _skip_duplicates), group=DUPLICATE_GUARD_GROUP)
-    application.add_handlers([*groups.handlers(), *start.handlers(),
+    # /share in a group comes before groups.handlers(), which answer every other command there
+    application.add_handlers([*share.group_handlers(), *groups.handlers(), *start.handlers(),
                               *remind.handlers(application),  # its typed number goes before the check's
                               *check.handlers(),
                               *report.handlers(), *history.handlers(), *actions.handlers(), *export.handlers(),
+                              *share.handlers(), *inline.handlers(),
                               *check.fallback_handlers()],
                              group=MAIN_GROUP)
+    application.add_handlers(partners.after_handlers(), group=AFTER_GROUP)
     application.add_handler(TypeHandler(Update, _mark_seen), group=MARK_SEEN_GROUP)
     application.add_error_handler(on_error)
     jobs.schedule(application)

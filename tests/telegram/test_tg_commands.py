@@ -6,8 +6,8 @@ import pytest
 
 from bot.views.i18n import t
 
-EXPECTED = ["start", "check", "assess", "report", "history", "actions", "remind", "export", "language", "privacy",
-            "forget", "cancel", "help"]
+EXPECTED = ["start", "check", "assess", "report", "history", "actions", "remind", "export", "share", "language",
+            "privacy", "forget", "cancel", "help"]
 MENU_DATA = {"m:quick", "m:full"}
 
 

@@ -7,9 +7,11 @@ import dataclasses
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.services.sharing import is_share_payload
 from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import begin_check, deliver, reply_plain, run_event
+from bot.telegram.handlers.partners import open_payload
 from bot.telegram.replies import Reply, line, menu_keyboard
 from bot.telegram.sending import drop_keyboard
 from bot.views.i18n import LOCALES, t
@@ -17,8 +19,8 @@ from bot.views.render import render
 from dialogs.conversation import Offer, Resume, Step
 from dialogs.machine import Stage
 
-COMMANDS = ("start", "check", "assess", "report", "history", "actions", "remind", "export", "language", "privacy",
-            "forget", "cancel", "help")
+COMMANDS = ("start", "check", "assess", "report", "history", "actions", "remind", "export", "share", "language",
+            "privacy", "forget", "cancel", "help")
 FORGET = "forget"
 START_PAYLOADS = {"check": "quick", "assess": "full"}  # t.me/<bot>?start=check, from the group button
 
@@ -38,7 +40,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """
     user = current_user(update, context)
     d = deps(context)
-    mode = START_PAYLOADS.get(context.args[0] if context.args else "")
+    payload = context.args[0] if context.args else ""
+    if is_share_payload(payload):  # a partner link, or a bad one: any other payload welcomes
+        await open_payload(update, context, payload)
+        return
+    mode = START_PAYLOADS.get(payload)
     session = d.store.load_session(user.id)
     if mode is not None:
         if session.has_open_check and session.mode == mode:
