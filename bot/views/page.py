@@ -8,11 +8,21 @@ from typing import Any
 
 from bot.views.kept import dimension_details, overview
 from bot.views.render import render
+from bot.views.report_sections import coverage_line
+from knowledge.coverage import Coverage, DimensionCoverage
 from knowledge.model import KnowledgeBase
 
 
 def chart_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def kept_coverage(report: dict[str, Any]) -> Coverage | None:
+    """The coverage of a kept report, from its JSON (None for reports kept before coverage existed)."""
+    dimensions = (report.get("coverage") or {}).get("dimensions")
+    if not dimensions:
+        return None
+    return Coverage(tuple(DimensionCoverage(d, c["answered"], c["asked"]) for d, c in dimensions.items()))
 
 
 def report_page(kb: KnowledgeBase, report: dict[str, Any], locale: str, png: bytes | None,
@@ -23,6 +33,7 @@ def report_page(kb: KnowledgeBase, report: dict[str, Any], locale: str, png: byt
     notes = [{"question": kb.questions[n["question"]].text(locale), "text": n["text"]}
              for n in report.get("notes", []) if n["question"] in kb.questions]
     return render("page.html.j2", locale, v=view, details=details, notes=notes,
+                  coverage=coverage_line(kept_coverage(report), locale),
                   chart=chart_uri(png) if png else None, date=(finished or "")[:10],
                   formula_title=kb.summary.formula_title(locale), formula=kb.summary.formula(locale),
                   focus_advice=kb.summary.focus(locale))
