@@ -8,7 +8,7 @@ from bot.telegram import callbacks
 from bot.views.i18n import t
 from knowledge.model import KnowledgeBase
 
-GLANCE = "g"  # g:<assessment>:<d|f|r|a|h|o>[:<dimension>]
+GLANCE = "g"  # g:<assessment>:<d|f|r|a|m|s|h|o>[:<dimension>]
 
 
 def glance_data(assessment_id: int, what: str, dimension: str = "") -> str:
@@ -20,13 +20,15 @@ def _button(locale: str, key: str, data: str) -> InlineKeyboardButton:
 
 
 def glance_keyboard(kb: KnowledgeBase, assessment_id: int, locale: str) -> InlineKeyboardMarkup:
-    """Details, re-check a dimension, choose actions, the HTML report."""
+    """Details, re-check a dimension, choose actions, reminders, share, the HTML report."""
     first = kb.dimensions[0].id
     return InlineKeyboardMarkup([
         [_button(locale, "details", glance_data(assessment_id, "d", first)),
          _button(locale, "formula", glance_data(assessment_id, "f"))],
         [_button(locale, "recheck", glance_data(assessment_id, "r")),
          _button(locale, "actions", glance_data(assessment_id, "a"))],
+        [_button(locale, "remind", glance_data(assessment_id, "m")),
+         _button(locale, "share", glance_data(assessment_id, "s"))],
         [_button(locale, "html", glance_data(assessment_id, "h"))],
     ])
 

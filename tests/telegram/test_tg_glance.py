@@ -143,3 +143,17 @@ async def test_without_a_report_the_new_commands_point_to_a_check(harness: BotHa
         replies = await chat.send(command)
         assert not photos(replies)
         assert any(d == "m:quick" for _, d in harness.core.buttons(replies[-1]))
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+async def test_the_glance_leads_to_reminders_and_to_sharing(harness: BotHarness, locale: str) -> None:
+    chat = await checked(harness, locale)
+    glance = photos(await chat.send("/report"))[0]
+    reminders = await chat.click("⏰", message_id=glance["message_id"])
+    assert harness.core.buttons(reminders[-1]), "the reminder settings come with their buttons"
+    assert ("Reminders" if locale == "en" else "提醒") in reminders[-1]["text"]
+    shared = await chat.click("🤝", message_id=glance["message_id"])
+    card = photos(shared)[0]
+    assert harness.kb.dimensions[0].title(locale) in card["caption"]
+    latest = harness.store.latest_kept_report(chat.db_user_id)
+    assert f"{latest.overall}/100" not in card["caption"], "the card shows bands, not scores, until opted in"

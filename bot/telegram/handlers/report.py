@@ -16,6 +16,8 @@ from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import reply_plain
 from bot.telegram.glance_keyboards import GLANCE, details_keyboard, glance_keyboard, recheck_keyboard
 from bot.telegram.handlers import actions as actions_handlers
+from bot.telegram.handlers import remind as remind_handlers
+from bot.telegram.handlers import share as share_handlers
 from bot.telegram.media import send_document, send_photo
 from bot.telegram.replies import Reply, line, menu_keyboard
 from bot.telegram.sending import UserBlockedBot, edit_or_send, send
@@ -87,7 +89,7 @@ async def _show_in_place(context: ContextTypes.DEFAULT_TYPE, tapped: Message | N
 
 
 async def on_glance_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Details of one dimension, the formula, re-check, actions or the HTML report, for the report tapped."""
+    """Details of one dimension, the formula, re-check, actions, reminders, share or the HTML report."""
     query = update.callback_query
     user = current_user(update, context)
     d = deps(context)
@@ -114,6 +116,10 @@ async def on_glance_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                                                    recheck_keyboard(d.kb, user.locale)))
         elif what == "a":
             await actions_handlers.show_actions(update, context, user)
+        elif what == "m":
+            await remind_handlers.remind(update, context)
+        elif what == "s":
+            await share_handlers.share(update, context)
         elif what == "h":
             await send_page(update, context, user, kept)
     except UserBlockedBot:
