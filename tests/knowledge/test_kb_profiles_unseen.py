@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.knowledge.test_kb_profiles import run_json
+from tests.knowledge.test_kb_profiles import assert_verdict, run_json
 
 FAIR_POSITIONING = {"pos_focus_self": "one_segment", "pos_win_where": "some_customers", "pos_niche_gap": "adapted",
                     "pos_resource_focus": "mostly_core"}
@@ -140,16 +140,8 @@ PROFILES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p["id"])
 def test_unseen_profile_verdict(profile: dict[str, Any], locale: str, tmp_path: Path) -> None:
     report = run_json(profile["answers"], locale, tmp_path)
+    assert_verdict(report, profile)
     expect = profile["expect"]
-    actions = [a["id"] for a in report["focus_actions"]]
-    assert report["band"] == expect["band"], profile["story"]
-    assert report["fatal"] == expect["fatal"], profile["story"]
-    assert sorted(report["strengths"]) == sorted(expect["strengths"]), profile["story"]
-    assert (actions[0] if actions else None) == expect["first_action"], profile["story"]
-    for action in expect.get("actions_include", []):
-        assert action in actions, profile["story"]
-    if "contradictions" in expect:
-        assert sorted({c["dimension"] for c in report["contradictions"]}) == expect["contradictions"]
     if "unanswered" in expect:
         assert report["coverage"]["partial"]
         assert report["coverage"]["unanswered_dimensions"] == expect["unanswered"]
