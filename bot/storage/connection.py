@@ -20,7 +20,8 @@ from sqlite_utils.migrations import Migrations
 from bot.storage.faults import Fault, StorageError, classify, has_sqlite_header, identity
 
 # FULL: a commit is on disk when SQLite returns, so an acknowledged answer survives a power loss, not only a
-# kill; its cost per answer is printed by tests/bench/bench_sessions.py (README, "Figures").
+# kill; its cost per answer is printed by tests/bench/bench_sessions.py (README, "Figures"). The bot opens
+# its store with NORMAL and makes its commits durable in groups before it replies (`group_commit`).
 SYNCHRONOUS = "FULL"
 
 
@@ -56,8 +57,11 @@ class GuardedDatabase(Database):
             raise StorageError(Fault.REPLACED, self.path, "the file changed since the process opened it")
 
 
-def open_database(path: Path, migrations: Migrations) -> GuardedDatabase:
-    """The migrated database at `path`, or a StorageError saying why it cannot be used."""
+def open_database(path: Path, migrations: Migrations, synchronous: str = SYNCHRONOUS) -> GuardedDatabase:
+    """The migrated database at `path`, or a StorageError saying why it cannot be used.
+
+    The migrations are committed with FULL whatever `synchronous` the connection keeps afterwards.
+    """
     if str(path) == ":memory:":
         db = GuardedDatabase(":memory:", execute_plugins=False)
         migrations.apply(db)
@@ -75,6 +79,7 @@ def open_database(path: Path, migrations: Migrations) -> GuardedDatabase:
         if existed:
             _refuse_damaged(db, path, migrations)
         migrations.apply(db)
+        db.execute(f"PRAGMA synchronous={synchronous}")
     except (OSError, sqlite3.Error) as error:
         raise classify(path, error) from error
     db.path, db.opened_as = path, identity(path)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bot.storage.actions import ActionRecords
 from bot.storage.checks import CheckRecords, StoredAssessment
-from bot.storage.connection import open_database
+from bot.storage.connection import SYNCHRONOUS, open_database
 from bot.storage.dump import DumpRecords
+from bot.storage.group_commit import GroupCommit
 from bot.storage.prompts import PromptRecords
 from bot.storage.reminders import ReminderRecords
 from bot.storage.reports import ReportRecords
@@ -26,9 +27,22 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRec
             UpdateRecords, ShareRecords):
     """One SQLite file in WAL mode, checked and migrated on open (see `bot.storage.connection`)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, group_commit: bool = False) -> None:
+        """With `group_commit`, commits are made durable by `await durable()` (see `bot.storage.group_commit`)
+        rather than each by its own fsync; whoever replies to a user must await it first."""
         self.path = Path(path)
-        self.db = open_database(self.path, migrations)  # a StorageError when the file cannot be used
+        in_groups = group_commit and str(path) != ":memory:"
+        # a StorageError when the file cannot be used
+        self.db = open_database(self.path, migrations, synchronous="NORMAL" if in_groups else SYNCHRONOUS)
+        if in_groups and self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")  # no WAL to sync here: every commit syncs
+            in_groups = False
+        self.group_commit = GroupCommit(self.path, lambda: self.db.conn.total_changes) if in_groups else None
+
+    async def durable(self) -> None:
+        """Return once every commit made so far is on disk (at once when each commit syncs itself)."""
+        if self.group_commit is not None:
+            await self.group_commit.durable()
 
     def close(self) -> None:
         self.db.close()

@@ -14,6 +14,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseRateLimiter,
     ContextTypes,
     TypeHandler,
 )
@@ -26,6 +27,7 @@ from bot.settings import Settings
 from bot.storage.store import Store
 from bot.telegram import jobs
 from bot.telegram.context import Deps, deps
+from bot.telegram.durable import DurableRateLimiter
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import actions, check, export, groups, history, inline, partners, report, share, start
 from bot.telegram.processor import OwnerQueues
@@ -49,7 +51,10 @@ async def _skip_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def _mark_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps(context).store.mark_update(update.update_id)
+    """Claim an update that changed nothing stored; a step claimed its own already (a read, not a write)."""
+    store = deps(context).store
+    if not store.seen_update(update.update_id):
+        store.mark_update(update.update_id)
 
 
 async def _register_commands(application: Application) -> None:
@@ -62,15 +67,20 @@ async def _register_commands(application: Application) -> None:
 
 
 def build_application(settings: Settings, store: Store, kb: KnowledgeBase, request: BaseRequest | None = None,
-                      get_updates_request: BaseRequest | None = None) -> Application:
-    """The bot, wired: per-owner concurrency, handlers in order, the rate limiter, the error handler, the jobs."""
+                      get_updates_request: BaseRequest | None = None,
+                      rate_limiter: BaseRateLimiter | None = None) -> Application:
+    """The bot, wired: per-owner concurrency, handlers in order, the rate limiter, the error handler, the jobs.
+
+    `rate_limiter` replaces Telegram's limits (`AIORateLimiter`) for benchmarks; either way each call
+    first waits until what it acknowledges is on disk (`bot.telegram.durable`).
+    """
     protect_secrets(settings.token.reveal(), settings.webhook_secret.reveal())  # before PTB logs its URLs
     builder = (
         ApplicationBuilder()
         .token(settings.token.reveal())
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(DurableRateLimiter(store, rate_limiter or AIORateLimiter(max_retries=3)))
         .concurrent_updates(OwnerQueues())
         .post_init(_register_commands)
     )

@@ -103,7 +103,7 @@ def run_telegram(settings: Settings) -> int:
         print(t(settings.locale, "cli.no_token"), file=sys.stderr)
         return 1
     configure_logging(settings.log_level, [settings.token.reveal(), settings.webhook_secret.reveal()])
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, group_commit=True)
     application = build_application(settings, store, get_knowledge())
     try:
         asyncio.run(serve(application, settings))

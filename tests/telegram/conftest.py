@@ -215,7 +215,7 @@ class BotHarness:
 
 async def start_app(core: FakeTelegram, db_path: Path, settings: Settings | None = None) -> Served:
     """Build the Application and start it with production's `serve` (polling); returns once it handles updates."""
-    store = Store(db_path)
+    store = Store(db_path, group_commit=True)  # as `sme-advisor run` opens it
     settings = settings or Settings(token=Secret(TOKEN), db_path=db_path)
     request, updates_request = make_bot_requests(core)
     app = build_application(settings, store, get_knowledge(), request, updates_request)

@@ -1,0 +1,86 @@
+"""Group commit: many owners' commits made durable by one fsync, before anything acknowledges them.
+
+With `synchronous=FULL` every commit waits for its own fsync of the WAL: about 2.3 ms here, and a step
+made four commits. The bot opens its store with `synchronous=NORMAL` instead, where a commit writes its WAL
+frames without syncing them (still safe against a killed process), and the channel calls
+`GroupCommit.durable()` before every Bot API call (`bot.telegram.durable`). It returns once the WAL, and
+so every commit made before the call, is on disk: the first caller schedules one fsync at the end of the
+event loop's current turn, so every owner whose update ran in that turn shares it. The guarantee is
+FULL's: no reply tells an owner their answer is kept before it would survive a power loss.
+
+The fsync runs on the event loop, not in a thread: it takes 0.3-2 ms, while handing a thread's result
+back to a busy loop waited out Python's 5 ms switch interval and tripled the latency under load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.storage.faults import Fault, StorageError, classify
+
+
+class GroupCommit:
+    """Makes the commits of one SQLite connection durable in batches (WAL mode with synchronous=NORMAL)."""
+
+    def __init__(self, path: Path, changes: Callable[[], int]) -> None:
+        """`changes()` is the connection's running count of changed rows (`sqlite3.Connection.total_changes`)."""
+        self.path = path
+        self.wal = Path(f"{path}-wal")
+        self._changes = changes
+        self._synced = changes()  # opening committed the migrations with FULL: on disk already
+        self._flush: asyncio.Future[None] | None = None
+        self._wal_inode: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether some commit of this connection may not be on disk yet."""
+        return self._changes() > self._synced
+
+    async def durable(self) -> None:
+        """Return once every commit made before this call is on disk (a StorageError if it cannot be)."""
+        if not self.pending:
+            return
+        if self._flush is None:
+            loop = asyncio.get_running_loop()
+            self._flush = loop.create_future()
+            loop.call_soon(self._flush_now)
+        await asyncio.shield(self._flush)  # one waiter cancelled leaves the flush to the others
+
+    def _flush_now(self) -> None:
+        future, self._flush = self._flush, None
+        covered = self._changes()  # every commit made so far, the waiters' included
+        try:
+            self.sync_now()
+        except StorageError as error:
+            future.set_exception(error)
+            return
+        self._synced = max(self._synced, covered)
+        future.set_result(None)
+
+    def sync_now(self) -> None:
+        """fsync the WAL file (and its folder the first time a WAL file is seen, as SQLite's FULL would).
+
+        The WAL file is opened read-only and closed again; SQLite keeps no locks on it (they live in the
+        `-shm` file and the database file, which this never opens).
+        """
+        try:
+            fd = os.open(self.wal, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                inode = os.fstat(fd).st_ino
+            finally:
+                os.close(fd)
+            if inode != self._wal_inode:
+                folder = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(folder)
+                finally:
+                    os.close(folder)
+                self._wal_inode = inode
+        except FileNotFoundError as error:  # the WAL was deleted under us: commits since may be gone with it
+            raise StorageError(Fault.REPLACED, self.path, "its WAL file was deleted while the process ran") from error
+        except OSError as error:
+            raise classify(self.path, error) from error

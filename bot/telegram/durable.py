@@ -1,0 +1,33 @@
+"""Nothing reaches Telegram before what it acknowledges is on disk.
+
+Every Bot API call but getUpdates passes PTB's rate limiter; this one first waits for the store's group
+commit (`bot.storage.group_commit`), then hands the call to the real limiter. One place covers every reply:
+the next question, a report, a reminder, a share link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseRateLimiter
+
+from bot.storage.store import Store
+
+
+class DurableRateLimiter(BaseRateLimiter):
+    """Awaits `store.durable()` before each call, then applies `inner` (Telegram's limits) to it."""
+
+    def __init__(self, store: Store, inner: BaseRateLimiter) -> None:
+        self.store = store
+        self.inner = inner
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def process_request(self, callback, args, kwargs, endpoint: str, data: dict[str, Any],
+                              rate_limit_args: Any) -> Any:
+        await self.store.durable()
+        return await self.inner.process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
