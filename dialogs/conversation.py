@@ -110,11 +110,13 @@ class Facts:
 
 
 class Conversation:
-    """The rules of the conversation over one knowledge base; stateless, shared by every session."""
+    """The rules of the conversation over one knowledge base; shared by every session, which it holds nothing of
+    (a memo of the last plan aside, keyed by the answers it was made from)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.machine = machine()
+        self._last_plan: tuple[tuple, tuple[Question, ...]] | None = None
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -122,17 +124,24 @@ class Conversation:
         """Apply one event to the session (mutated in place) and say what to show and store."""
         result = Step()
         position = (session.stage, session.current, session.mode, len(session.asked))
-        self.machine.add_model(session, initial=session.stage)
-        try:
-            self._dispatch(session, event, result)
-        finally:
-            self.machine.remove_model(session)
+        self._dispatch(session, event, result)
         if position != (session.stage, session.current, session.mode, len(session.asked)) or result.recorded:
             session.seq += 1  # the question moved on: buttons shown before now are stale
         return result
 
     def plan_for(self, session: Session) -> list[Question]:
-        return plan(self.kb, session.mode or "full", session.focus, self.effective_answers(session))
+        """The session's plan; the last one is kept, since a step asks for the same plan three or four times."""
+        mode, answers = session.mode or "full", self.effective_answers(session)
+        try:
+            key: tuple | None = (mode, session.focus, tuple(sorted(answers.items())))
+        except TypeError:  # an unhashable answer value: compute it every time
+            key = None
+        if key is not None and self._last_plan is not None and self._last_plan[0] == key:
+            return list(self._last_plan[1])
+        questions = plan(self.kb, mode, session.focus, answers)
+        if key is not None:
+            self._last_plan = (key, tuple(questions))
+        return questions
 
     def effective_answers(self, session: Session) -> dict[str, Any]:
         return {**session.carried, **session.answers}
@@ -147,7 +156,7 @@ class Conversation:
                    can_go_back=bool(session.asked))
 
     def _fire(self, session: Session, trigger: str, *args: Any) -> bool:
-        """Fire a trigger through the machine; nothing is bound onto the session (see machine())."""
+        """Fire a trigger through the machine with the session as its model (never attached, see machine())."""
         return self.machine.events[trigger].trigger(session, *args)
 
     # -- dispatch -------------------------------------------------------------------------------
@@ -292,7 +301,7 @@ class Conversation:
     def scored_answers(self, s: Session) -> dict[str, Any]:
         """The answers the report counts: carried ones plus those to questions still in the plan."""
         answers = self.effective_answers(s)
-        planned = {q.id for q in plan(self.kb, s.mode or "full", s.focus, answers)}
+        planned = {q.id for q in self.plan_for(s)}
         return {k: v for k, v in answers.items() if k in planned or k in s.carried}
 
 

@@ -14,7 +14,7 @@ MODES = ("quick", "full", "recheck")
 
 
 class Session:
-    """The model the shared machine moves; attached for one step, then saved as JSON."""
+    """The model the shared machine moves (never attached to it), saved as JSON after each step."""
 
     def __init__(
         self,

@@ -50,7 +50,13 @@ class PromptRecords:
             " WHERE u.channel = ? AND u.active = 1 ORDER BY o.since, o.user_id", [channel])
         return [OwedPrompt(*row) for row in rows]
 
-    def prompt_delivered(self, user_id: int, seq: int) -> None:
-        """The prompt of step `seq` was confirmed sent: neither it nor an older one is owed any more."""
+    def prompt_delivered(self, user_id: int, seq: int, shown_in: tuple[int, int | None] | None = None) -> None:
+        """The prompt of step `seq` was confirmed sent: neither it nor an older one is owed any more.
+
+        `shown_in`, when given, is (chat id, message id) of the message now showing the question (None: no
+        question is shown), recorded in the same transaction as `set_prompt_message` would.
+        """
         with self.db.atomic():
+            if shown_in is not None:
+                self.set_prompt_message(user_id, *shown_in)
             self.db.execute("DELETE FROM owed_prompts WHERE user_id = ? AND seq <= ?", [user_id, seq])

@@ -55,9 +55,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         closing = any(r.question for r in replies) or session.stage != Stage.ASKING
         close = _close_previous_question(context, user, tapped, answered) if closing else _nothing()
         _, prompt, _ = await asyncio.gather(_answer_query(query), _send_all(context, chat_id, replies), close)
-        if closing:
-            d.store.set_prompt_message(user.id, chat_id, prompt)
-        d.store.prompt_delivered(user.id, session.seq)
+        d.store.prompt_delivered(user.id, session.seq, (chat_id, prompt) if closing else None)
     except UserBlockedBot:
         d.store.set_active(user.id, False)
 

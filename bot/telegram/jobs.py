@@ -77,8 +77,7 @@ async def _resend(application: Application, owed: OwedPrompt) -> bool:
     except UserBlockedBot:
         d.store.set_active(owed.user_id, False)
         return False
-    d.store.set_prompt_message(owed.user_id, chat_id, prompt)
-    d.store.prompt_delivered(owed.user_id, owed.seq)
+    d.store.prompt_delivered(owed.user_id, owed.seq, (chat_id, prompt))
     log.info("sent the owed prompt of user %s (step %s)", owed.user_id, owed.seq)
     return True
 

@@ -21,9 +21,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """Built once: autoescape, StrictUndefined, trimmed blocks."""
+    """Built once: autoescape, StrictUndefined, trimmed blocks; templates ship with the code, so no reloading."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        auto_reload=False,
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt.j2",), default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -32,10 +33,16 @@ def environment() -> jinja2.Environment:
     )
 
 
+@functools.cache
+def _template(locale: str, name: str) -> jinja2.Template:
+    """The locale's own template or the shared one, looked up once (a miss raises inside jinja each time)."""
+    return environment().select_template([f"{locale}/{name}", f"shared/{name}"])
+
+
 def render(name: str, locale: str, **context: Any) -> str:
     """Render `name` for `locale`: the locale's own template if there is one, else the shared one."""
     locale = normalize_locale(locale)
-    template = environment().select_template([f"{locale}/{name}", f"shared/{name}"])
+    template = _template(locale, name)
 
     def tt(key: str, **values: Any) -> str:
         return t(locale, key, **values)
