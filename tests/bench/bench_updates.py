@@ -1,0 +1,312 @@
+"""Updates per second: many owners taking the quick check through `Application.process_update` at once.
+
+Every owner answers as soon as the previous answer was handled (a closed loop, no thinking time), so the
+figures are what the bot itself costs. The fake Bot API answers every call after 1 ms; the store is a real
+SQLite file with the production settings (WAL, synchronous=FULL). In the same run a bare bot gets the same
+updates and makes the same Bot API calls for each of them (recorded from the advisor's run, with the same
+methods, parameters and overlap) and does nothing else: no parsing, no scoring, no storage.
+
+`ratio` is echo_updates_per_s / updates_per_s, so 1.0 means the bot costs no more than the Bot API calls
+it has to make. Both run without PTB's rate limiter, which would cap both at Telegram's 30 messages a second
+and measure nothing of the bot (the sweep's rate against that limit is in bench_reminders.py).
+The last line printed is JSON: updates_per_s, echo_updates_per_s, ratio, p95_ms, p99_ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import random
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, TypeHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.settings import Secret, Settings
+from bot.storage.store import Store
+from bot.telegram.application import build_application
+from knowledge.loader import get_knowledge
+from tests.support.recording_request import RecordingRequest
+from tests.support.telegram_core import CoreEvent, FakeTelegram, JSONDict
+
+TOKEN = "123456:BENCH-token"
+LATENCY = 0.001
+OWNERS = 50
+NUMBERS = {"cash_available": "80万", "cash_fixed_costs": "10万", "ret_repeat_share": "40%",
+           "ret_complaint_hours": "4", "cost_headcount": "20", "cost_managers": "3", "adapt_online_share": "30%",
+           "risk_top_customer_share": "20%", "risk_backup_supplier_count": "2", "cash_receivables": "10%",
+           "cash_inventory": "30天"}
+ROUNDS = 3
+THINK = 0.5  # seconds an owner takes to answer, on average, in the latency run: far quicker than a person
+GOALS = {"ratio": 1.5, "p95_ms": 20.0}
+KB = get_knowledge()
+
+_current_update: contextvars.ContextVar[int | None] = contextvars.ContextVar("current_update", default=None)
+
+
+@dataclass
+class Call:
+    method: str
+    params: JSONDict
+    started: float
+    ended: float = 0.0
+
+
+@dataclass
+class CallLog:
+    """The Bot API calls made while each update was handled, keyed by update id."""
+
+    calls: dict[int, list[Call]] = field(default_factory=dict)
+
+    def batches(self, update_id: int) -> list[list[Call]]:
+        """The update's calls in order, calls that overlapped in time grouped so they can be replayed at once."""
+        batches: list[list[Call]] = []
+        for call in sorted(self.calls.get(update_id, []), key=lambda c: c.started):
+            if batches and call.started < max(c.ended for c in batches[-1]):
+                batches[-1].append(call)
+            else:
+                batches.append([call])
+        return batches
+
+
+class LoggingRequest(RecordingRequest):
+    """The recording request layer, also noting which update each call was made for."""
+
+    def __init__(self, core: FakeTelegram, log: CallLog) -> None:
+        super().__init__(core)
+        self.log = log
+
+    async def do_request(self, url: str, method: str, request_data=None, *args: Any, **kwargs: Any):
+        update_id = _current_update.get()
+        call = None
+        if update_id is not None and request_data is not None:
+            api_method = url.rstrip("/").rsplit("/", 1)[-1]
+            call = Call(api_method, dict(request_data.parameters), time.perf_counter())
+            self.log.calls.setdefault(update_id, []).append(call)
+        result = await super().do_request(url, method, request_data, *args, **kwargs)
+        if call is not None:
+            call.ended = time.perf_counter()
+        return result
+
+
+def unlimited() -> AIORateLimiter:
+    """PTB's rate limiter with Telegram's limits off (see the module's docstring)."""
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+
+
+def question_stamp(message: JSONDict) -> str | None:
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data") or ""
+            if data.startswith("a:"):
+                return data
+    return None
+
+
+@dataclass
+class Owner:
+    """One simulated owner: /check, then each question answered the moment it arrives.
+
+    What the owner knows (the newest question message, the session's current question) is looked up as
+    cheaply as possible: it is the bench's own cost, counted in the advisor's time but not the bare bot's.
+    """
+
+    user_id: int
+    core: FakeTelegram
+    store: Store
+    db_id: int | None = None
+    question: JSONDict | None = None
+    updates: list[JSONDict] = field(default_factory=list)
+
+    def seen(self, event: CoreEvent) -> None:
+        if event.kind == "message" and question_stamp(event.message):
+            self.question = event.message
+
+    def next_update(self) -> JSONDict | None:
+        if not self.updates:
+            return self.core.user_message(self.user_id, "/check", "zh-hans", enqueue=False)
+        if self.db_id is None:
+            self.db_id = self.store.db.execute("SELECT id FROM users WHERE external_id = ?",
+                                               [str(self.user_id)]).fetchone()[0]
+        row = self.store.db.execute("SELECT json_extract(state, '$.current') FROM sessions WHERE user_id = ?",
+                                    [self.db_id]).fetchone()
+        if row is None or row[0] is None:
+            return None
+        question = KB.questions[row[0]]
+        if question.kind == "choice":
+            options = [b["callback_data"] for line in self.question["reply_markup"]["inline_keyboard"] for b in line
+                       if b["callback_data"].startswith("a:")]
+            return self.core.user_click(self.user_id, self.question["message_id"], random.choice(options),
+                                        enqueue=False)
+        return self.core.user_message(self.user_id, NUMBERS.get(question.id, "10"), "zh-hans", enqueue=False)
+
+
+async def drive(app, script: list[JSONDict], latencies: list[float], log_as: int | None = None) -> None:
+    """Hand one owner's updates to `process_update` one after the other, timing each.
+
+    Bot API calls are noted under the update's id, or under `log_as` (the bare bot's copy of an update).
+    """
+    for update in script:
+        token = _current_update.set(log_as if log_as is not None else update["update_id"])
+        started = time.perf_counter()
+        try:
+            await app.process_update(Update.de_json(update, app.bot))
+        finally:
+            _current_update.reset(token)
+        latencies.append(time.perf_counter() - started)
+
+
+async def advisor_run(db_path: Path, log: CallLog, owners_at_once: int = OWNERS, think: float = 0.0
+                      ) -> tuple[float, list[float], dict[int, list[JSONDict]], int]:
+    """The quick check by `owners_at_once` owners, each answering `think` seconds (on average) after the
+    previous answer was handled, or at once; (seconds, latencies, each owner's updates, calls refused)."""
+    core = FakeTelegram()
+    store = Store(db_path, group_commit=True)  # as `sme-advisor run` opens it
+    request = LoggingRequest(core, log)
+    settings = Settings(token=Secret(TOKEN), db_path=db_path)
+    app = build_application(settings, store, get_knowledge(), request, RecordingRequest(core), unlimited())
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    core.latency = LATENCY
+    owners = [Owner(9000 + i, core, store) for i in range(owners_at_once)]
+    by_chat = {owner.user_id: owner for owner in owners}
+    core.subscribe(lambda event: event.chat_id in by_chat and by_chat[event.chat_id].seen(event))
+    latencies: list[float] = []
+
+    async def one(owner: Owner) -> None:
+        if think:
+            await asyncio.sleep(random.uniform(0, think))  # the owners do not all start in the same millisecond
+        while (update := owner.next_update()) is not None:
+            owner.updates.append(update)
+            await drive(app, [update], latencies)
+            if think:
+                await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(one(owner) for owner in owners))
+        elapsed = time.perf_counter() - started
+    finally:
+        await app.stop()
+        await app.shutdown()
+        store.close()
+    return elapsed, latencies, {owner.user_id: owner.updates for owner in owners}, len(core.errors)
+
+
+# What PTB turns the answer into, as the bot's own send_message, edit_message_text and so on do
+RETURNS = {"sendMessage": Message, "sendPhoto": Message, "sendDocument": Message, "editMessageText": Message,
+           "editMessageReplyMarkup": Message, "editMessageCaption": Message, "editMessageMedia": Message}
+
+
+async def echo_run(scripts: dict[int, list[JSONDict]], log: CallLog) -> tuple[float, list[float], int]:
+    """The same updates to a bot whose one handler replays the advisor's Bot API calls for each.
+
+    The owners' messages and taps are made again in this bot's own fake Bot API, so the message ids it
+    edits exist there (ids are per chat, and each chat sees the same messages in the same order) and each
+    button tap is a callback query it can answer. Returns (seconds, latencies, calls Telegram refused).
+    """
+    core = FakeTelegram()
+    app = (ApplicationBuilder().token(TOKEN).request(RecordingRequest(core))
+           .get_updates_request(RecordingRequest(core)).rate_limiter(unlimited()).build())
+
+    async def replay(update: Update, context) -> None:
+        for batch in log.batches(_current_update.get()):
+            await asyncio.gather(*(context.bot.do_api_request(call.method, api_kwargs=same_call(call, update),
+                                                              return_type=RETURNS.get(call.method))
+                                   for call in batch), return_exceptions=True)
+
+    app.add_handler(TypeHandler(Update, replay))
+    # do_api_request suggests the named method for each call; the bare bot means to call it by name
+    warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
+    await app.initialize()
+    await app.start()
+    core.latency = LATENCY
+    latencies: list[float] = []
+
+    async def again(script: list[JSONDict]) -> None:
+        for original in script:
+            await drive(app, [remade(core, original)], latencies, log_as=original["update_id"])
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(again(script) for script in scripts.values()))
+        elapsed = time.perf_counter() - started
+    finally:
+        await app.stop()
+        await app.shutdown()
+    return elapsed, latencies, len(core.errors)
+
+
+def remade(core: FakeTelegram, original: JSONDict) -> JSONDict:
+    """The owner's message or tap of `original`, made again in `core`."""
+    if "callback_query" in original:
+        query = original["callback_query"]
+        return core.user_click(query["from"]["id"], query["message"]["message_id"], query["data"], strict=False,
+                               enqueue=False)
+    message = original["message"]
+    return core.user_message(message["from"]["id"], message["text"], message["from"].get("language_code"),
+                             enqueue=False)
+
+
+def same_call(call: Call, update: Update) -> JSONDict:
+    """The advisor's call, answering this bot's own callback query where it answered one."""
+    params = dict(call.params)
+    if "callback_query_id" in params and update.callback_query is not None:
+        params["callback_query_id"] = update.callback_query.id
+    return params
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def test_updates_per_second(tmp_path: Path) -> None:
+    random.seed(12)
+    warm_up = CallLog()  # templates compiled, caches filled: the figures are for a bot that has been running
+    _, _, warm_scripts, _ = asyncio.run(advisor_run(tmp_path / "warm-up.db", warm_up, owners_at_once=3))
+    asyncio.run(echo_run(warm_scripts, warm_up))
+
+    # Throughput: as fast as the owners can go. Runs interleaved, the best of each kept, so that another job
+    # taking the cores for a while does not count against one of the two bots only.
+    best, echo_best, refused, calls = 0.0, 0.0, [], 0
+    for run in range(ROUNDS):
+        log = CallLog()
+        seconds, latencies, scripts, advisor_refused = asyncio.run(advisor_run(tmp_path / f"bench-{run}.db", log))
+        echo_seconds, echo_latencies, echo_refused = asyncio.run(echo_run(scripts, log))
+        best = max(best, len(latencies) / seconds)
+        echo_best = max(echo_best, len(echo_latencies) / echo_seconds)
+        refused += [advisor_refused, echo_refused]
+        calls = sum(len(c) for c in log.calls.values())
+        print(f"\n[bench] round {run + 1}: advisor {len(latencies) / seconds:.0f} updates/s,"
+              f" bare bot {len(echo_latencies) / echo_seconds:.0f} updates/s", end="")
+    updates = len(latencies)
+
+    # Latency: the same owners at once, each answering about THINK seconds after the previous reply.
+    _, paced, _, paced_refused = asyncio.run(advisor_run(tmp_path / "paced.db", CallLog(), think=THINK))
+    refused.append(paced_refused)
+    figures = {
+        "updates_per_s": round(best, 1),
+        "echo_updates_per_s": round(echo_best, 1),
+        "ratio": round(echo_best / best, 2),
+        "p95_ms": round(percentile(paced, 0.95) * 1000, 2),
+        "p99_ms": round(percentile(paced, 0.99) * 1000, 2),
+    }
+    print(f"\n[bench] {OWNERS} owners, {updates} updates, {calls} Bot API calls ({calls / updates:.2f} per update),"
+          f" Bot API {LATENCY * 1000:.0f} ms, best of {ROUNDS}: advisor {figures['updates_per_s']}/s, bare bot"
+          f" {figures['echo_updates_per_s']}/s, ratio {figures['ratio']} (goal <= {GOALS['ratio']})")
+    print(f"[bench] {OWNERS} owners at once answering every {THINK} s on average: median"
+          f" {percentile(paced, 0.5) * 1000:.2f} ms, p95 {figures['p95_ms']} ms (goal < {GOALS['p95_ms']:.0f}),"
+          f" p99 {figures['p99_ms']} ms per update, from process_update to its last Bot API answer")
+    print(json.dumps(figures))
+    assert refused == [0] * len(refused), "a Bot API call was refused: the two bots did not do the same work"
+    assert figures["ratio"] <= GOALS["ratio"]
+    assert figures["p95_ms"] < GOALS["p95_ms"]
