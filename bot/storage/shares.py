@@ -110,8 +110,14 @@ class ShareRecords:
                                " AND a.status = 'finished'", [partner_id]).fetchall()
         return [PartnerAssessment(r[0], r[1], r[2], True) for r in rows]
 
+    def unannounced_comparisons(self) -> list[PartnerAssessment]:
+        """Every finished partner assessment whose comparison was not (fully) sent yet, oldest first."""
+        rows = self.db.execute(f"SELECT {_PARTNER} WHERE pa.announced = 0 AND a.status = 'finished'"
+                               " ORDER BY pa.assessment_id").fetchall()
+        return [PartnerAssessment(r[0], r[1], r[2], True) for r in rows]
+
     def claim_announcement(self, assessment_id: int) -> bool:
-        """Compare-and-swap: True for the one caller that gets to announce this comparison."""
+        """Compare-and-swap, once both sides were sent the comparison: True for the one caller that marks it."""
         with self.db.atomic():
             return self.db.execute("UPDATE partner_assessments SET announced = 1"
                                    " WHERE assessment_id = ? AND announced = 0", [assessment_id]).rowcount == 1

@@ -101,5 +101,6 @@ def build_application(settings: Settings, store: Store, kb: KnowledgeBase, reque
     application.add_handler(TypeHandler(Update, _mark_seen), group=MARK_SEEN_GROUP)
     application.add_error_handler(on_error)
     jobs.schedule(application)
+    partners.schedule(application)  # comparisons a stopped process had not finished announcing
     remind.install(application, settings.timezone)  # the reminder sweep, and its hook after every update
     return application

@@ -1,5 +1,6 @@
 """Faults the bot meets while running, in-process: two processes stepping one owner's session, and every kind of
-Bot API failure injected into the sends (RetryAfter, TimedOut, NetworkError, Forbidden, BadRequest).
+Bot API failure injected into the sends (RetryAfter, TimedOut, NetworkError, Forbidden, BadRequest); a partner
+comparison cut off before both sides had it.
 
 The owner is never stranded: after each failure either the question arrives or the error message with its
 "continue" button does; a blocked bot (Forbidden) marks the owner inactive.
@@ -7,6 +8,7 @@ The owner is never stranded: after each failure either the question arrives or t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.services.advisor import Advisor, StaleStep
 from bot.storage.store import Store
+from bot.telegram import sending
 from bot.views.i18n import t
 from dialogs.conversation import Answer
 from knowledge.loader import get_knowledge
@@ -132,3 +135,28 @@ async def test_forbidden_marks_the_owner_inactive(harness: BotHarness, chat: Cha
     await chat.send("/check")  # writing again: active again, and the question is there
     assert harness.query("SELECT active FROM users WHERE external_id = ?", str(chat.user_id)) == [(1,)]
     assert chat.current_question is not None
+
+
+async def test_a_comparison_cut_off_before_both_sides_had_it_comes_at_the_next_start(harness: BotHarness,
+                                                                                     instant_retries) -> None:
+    """The owner's comparison never gets through, as when the process is killed after the partner's: it is not
+    marked announced, and the next start sends it (before issue 12 it was marked first, and lost)."""
+    owner = harness.chat(1001)
+    await owner.send("/check")
+    await owner.finish_check()
+    await owner.send("/share")
+    card = next(m for m in reversed(owner.messages) if "photo" in m)
+    await owner.click("sh:invite", message_id=card["message_id"])
+    payload = re.search(r"\?start=(p_[A-Za-z0-9_-]+)", owner.texts(owner.replies_since_last_send)[0]).group(1)
+    partner = harness.chat(8008, "en")
+    await partner.send(f"/start {payload}")
+    harness.core.fail("sendPhoto", 502, times=len(sending.RETRY_DELAYS) + 1, chat_id=owner.user_id)
+    await partner.finish_check()
+    title = t("zh", "share.compare_title_owner", number=1)
+    assert not any(title in text for text in owner.texts())
+    assert any(t("en", "share.compare_title_partner") in text for text in partner.texts())
+    assert harness.query("SELECT announced FROM partner_assessments") == [(0,)]
+    await harness.restart()
+    assert await harness.core.async_wait_for(lambda: any(title in text for text in owner.texts()))
+    assert await harness.core.async_wait_for(
+        lambda: harness.query("SELECT announced FROM partner_assessments") == [(1,)])

@@ -16,45 +16,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.e2e.conftest import E2E_TOKEN, BotProcess, ScriptedUser, base_env, stamp_of
+from tests.e2e.conftest import E2E_TOKEN, BotProcess, ScriptedUser, base_env
+from tests.faults.support import fire_answer, integrity, wait_ready, waiting_question
 from tests.support.emulator_server import EmulatorServer
 
 LANES = 2
 KILLS_PER_LANE = 10  # 20 in all; with the console suite's 30, 50
-WAIT = 20.0
 
 
 def stored(db: Path) -> set[str]:
     with sqlite3.connect(db) as connection:
         return {row[0] for row in connection.execute("SELECT question_id FROM answers")}
-
-
-def integrity(db: Path) -> str:
-    with sqlite3.connect(db) as connection:
-        return connection.execute("PRAGMA integrity_check").fetchone()[0]
-
-
-def wait_ready(emulator: EmulatorServer, commands_before: int) -> None:
-    core = emulator.core
-    polls = len(core.calls_to("getUpdates"))
-    assert core.wait_for(lambda: len(core.calls_to("setMyCommands")) >= commands_before + 3
-                         and len(core.calls_to("getUpdates")) > polls, WAIT), "the bot did not start"
-
-
-def waiting_question(user: ScriptedUser, mark: int, what: str) -> str:
-    """The id of the question in the newest message with question buttons sent after `mark`."""
-    message = user.wait_new_message(mark, lambda m: any(stamp_of(d) for _, d in user.core.buttons(m)), what)
-    return user.shown_question(message).id
-
-
-def fire_answer(user: ScriptedUser) -> None:
-    """Answer the current question without waiting for the bot."""
-    message = user.question()
-    options = [d for _, d in user.core.buttons(message) if d and d.startswith("a:")]
-    if options:
-        user.click(options[0], message["message_id"])
-    else:
-        user.send("附近写字楼的上班族" if user.shown_question(message).kind == "text" else "30")
 
 
 def run_lane(lane: int, folder: Path) -> int:

@@ -1,25 +1,34 @@
 """Partner links opened: a read-only summary, or a blind assessment of the owner's company; then the comparison.
 
 Every refusal (unknown, expired, revoked, malformed, or a user who sent too many bad ones) is the same sentence.
-When a partner's assessment is finished, the hook after the main handlers sends both sides the comparison once.
+When a partner's assessment is finished, the hook after the main handlers sends both sides the comparison, and
+marks it announced once both sends were confirmed; one a kill interrupted is sent again at the next start.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes, TypeHandler
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.services.partners import Comparison
 from bot.services.ports import SharedLink
+from bot.storage.shares import PartnerAssessment
 from bot.storage.store import User
 from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import deliver, reply_plain
+from bot.telegram.processor import OwnerQueues
 from bot.telegram.replies import Reply, line
-from bot.telegram.sending import send
+from bot.telegram.sending import UserBlockedBot, send
 from bot.telegram.share_common import button, partners, radar, send_photo, sharing
 from bot.views.share_card import card_text, comparison_text
+
+log = logging.getLogger(__name__)
 
 
 async def open_payload(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
@@ -77,7 +86,7 @@ async def send_comparison(context: ContextTypes.DEFAULT_TYPE, chat_id: int, loca
 
 
 async def announce_comparisons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """After a partner's step: a partner assessment just finished, so both sides get the comparison, once."""
+    """After a partner's step: a partner assessment just finished, so both sides get the comparison."""
     if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE or not update.effective_user:
         return
     store = deps(context).store
@@ -85,15 +94,55 @@ async def announce_comparisons(update: Update, context: ContextTypes.DEFAULT_TYP
     if user_id is None:
         return
     for check in store.finished_unannounced(user_id):
-        comparison = partners(context).comparison(check.owner_id, check.assessment_id)
-        if comparison is None or not store.claim_announcement(check.assessment_id):
+        await announce(context, check)
+
+
+async def announce(context: ContextTypes.DEFAULT_TYPE, check: PartnerAssessment) -> bool:
+    """Both sides' comparison, then the assessment marked announced: at least once, as a reminder is.
+
+    Marked only once Telegram confirmed both sends, so a process killed in between sends it again after the
+    restart (`announce_owed_comparisons`, or the partner's next update) instead of never; a side that blocked
+    the bot, is gone or whose send Telegram refused is skipped. Run in the partner's turn, so two announcements
+    never race.
+    """
+    store = deps(context).store
+    comparison = partners(context).comparison(check.owner_id, check.assessment_id)
+    if comparison is None:
+        return False
+    for user_id, viewer in ((check.partner_id, "partner"), (check.owner_id, "owner")):
+        chat = store.telegram_chat_of(user_id)
+        if chat is None:
             continue
-        partner = store.telegram_chat_of(user_id)
-        if partner is not None:
-            await send_comparison(context, partner[0], partner[1], comparison, "partner")
-        owner = store.telegram_chat_of(check.owner_id)
-        if owner is not None:
-            await send_comparison(context, owner[0], owner[1], comparison, "owner")
+        try:
+            await send_comparison(context, chat[0], chat[1], comparison, viewer)
+        except (Forbidden, UserBlockedBot):
+            store.set_active(user_id, False)
+        except BadRequest as error:  # refused for good: trying again would only repeat the other side's
+            log.warning("comparison %s refused for user %s: %s", check.assessment_id, user_id, error)
+    return store.claim_announcement(check.assessment_id)
+
+
+async def announce_owed_comparisons(context: ContextTypes.DEFAULT_TYPE) -> int:
+    """At start-up: the comparisons a stopped process had not finished announcing; how many were sent."""
+    store, processor = deps(context).store, context.application.update_processor
+    sent = 0
+    for check in store.unannounced_comparisons():
+        partner = store.telegram_chat_of(check.partner_id)
+        turn = processor.owner(partner[0]) if partner and isinstance(processor, OwnerQueues) else \
+            contextlib.nullcontext()
+        async with turn:
+            if any(c.assessment_id == check.assessment_id for c in store.finished_unannounced(check.partner_id)):
+                try:
+                    sent += await announce(context, check)
+                except TelegramError as error:
+                    log.warning("comparison %s not announced yet: %s", check.assessment_id, type(error).__name__)
+    return sent
+
+
+def schedule(application: Application) -> None:
+    """At start-up (a one-off job, like the owed prompts'): what a stopped process had not finished announcing."""
+    application.job_queue.run_once(announce_owed_comparisons, when=0, name="announce owed comparisons at start",
+                                   job_kwargs={"misfire_grace_time": None})
 
 
 def after_handlers() -> list:
