@@ -80,10 +80,27 @@ def wait_ready(emulator: EmulatorServer, commands_before: int) -> None:
                          and len(core.calls_to("getUpdates")) > polls, WAIT), "the bot did not start"
 
 
-def waiting_question(user: ScriptedUser, mark: int, what: str) -> str:
-    """The id of the question in the newest message with question buttons sent after `mark`."""
-    message = user.wait_new_message(mark, lambda m: any(stamp_of(d) for _, d in user.core.buttons(m)), what)
-    return user.shown_question(message).id
+def settled_question(user: ScriptedUser, db: Path, update_id: int, mark: int, what: str) -> str:
+    """The question the bot waits on once it has handled everything up to `update_id`.
+
+    Settled means: that update is claimed, no prompt is owed, and the newest question message sent after
+    `mark` shows the session's current question. Until then the newest one may already be answered: a
+    restart re-delivers the update the killed process had fetched but not confirmed (so an answer fired
+    before the kill can still land) and re-sends the prompt it owed.
+    """
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        claimed = query(db, "SELECT 1 FROM processed_updates WHERE update_id = ?", update_id)
+        owed = query(db, "SELECT 1 FROM owed_prompts WHERE user_id = (SELECT id FROM users WHERE external_id = ?)",
+                     str(user.user_id))
+        current = query(db, "SELECT json_extract(s.state, '$.current') FROM sessions s JOIN users u"
+                        " ON u.id = s.user_id WHERE u.external_id = ?", str(user.user_id))
+        shown = [m for m in user.core.messages_since(user.user_id, mark)
+                 if any(stamp_of(d) for _, d in user.core.buttons(m))]
+        if claimed and not owed and current and shown and user.shown_question(shown[-1]).id == current[0][0]:
+            return current[0][0]
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def fire_answer(user: ScriptedUser) -> None:
