@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.storage.reports import report_record
-from bot.views.chart import radar_png
 from bot.views.page import report_page
 from knowledge.model import KnowledgeBase
 from knowledge.scoring import Report
@@ -11,6 +10,8 @@ from knowledge.scoring import Report
 
 def chart_and_page(kb: KnowledgeBase, report: Report, locale: str, finished: str | None = None) -> tuple[bytes, str]:
     """(the radar chart as PNG, the self-contained HTML page): the same page the Telegram button sends."""
+    from bot.views.chart import radar_png  # matplotlib (0.6 s to import) only when a page is written
+
     record = report_record(report)
     png = radar_png(kb, {d["id"]: d["score"] for d in record["dimensions"]}, locale)
     return png, report_page(kb, record, locale, png, finished)
