@@ -1,4 +1,4 @@
-"""Reading an adviser's answers file safely: bounded in size and depth, duplicate keys refused.
+"""Reading an adviser's answers file safely: bounded in size and depth, duplicate keys refused, every string whole.
 
 The file maps question ids to answers, so it is flat; anything nested deeper than a few levels, larger
 than a megabyte or naming one question twice is a mistake (or an attack) and gets one clear line.
@@ -6,6 +6,7 @@ than a megabyte or naming one question twice is a mistake (or an attack) and get
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,17 @@ class AnswersFileError(ValueError):
         self.values = values
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def whole_characters(text: str) -> str:
+    """A character beyond the BMP written as two escapes ("\\ud83d\\ude00", as JSON writes 😀), which YAML reads
+    as two halves, joined again; a lone half, which no text can hold, becomes U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys and nesting deeper than MAX_DEPTH."""
 
@@ -39,6 +51,10 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def construct_scalar(self, node: yaml.Node) -> Any:
+        value = super().construct_scalar(node)
+        return whole_characters(value) if isinstance(value, str) else value
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

@@ -144,8 +144,9 @@ class ConsoleChannel:
             line = self.read(t(self.locale, "console.pick_dimension"))
             if line is None or line.strip().lower() in self.keywords["quit"]:
                 return False
-            if line.strip().isdigit() and 1 <= int(line) <= len(self.kb.dimensions):
-                return self.begin("recheck", self.kb.dimensions[int(line) - 1].id)
+            word = line.strip()  # isdecimal: digits of any script ("٣"), never "²" nor 5,000 digits int() refuses
+            if word.isdecimal() and len(word) <= 3 and 1 <= int(word) <= len(self.kb.dimensions):
+                return self.begin("recheck", self.kb.dimensions[int(word) - 1].id)
             self.say(t(self.locale, "console.unknown_dimension", count=len(self.kb.dimensions)))
 
     def run(self) -> int:

@@ -73,9 +73,10 @@ def parse_clock(text: str) -> tuple[int, int]:
 
 
 def valid_timezone(name: str) -> str:
+    """`name` if it is a time zone; RemindSyntaxError("timezone") for anything else ("America" is a folder)."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise RemindSyntaxError("timezone") from None
     return name
 
@@ -141,7 +142,8 @@ def parse_remind(text: str) -> RemindCommand:
             raise RemindSyntaxError("weekday")
         return _schedule("weekly", rest[1:], WEEKDAYS_EN.index(rest[0].lower()[:3]))
     if head == "monthly":
-        if not rest or not rest[0].isdigit() or not 1 <= int(rest[0]) <= 31:
+        # isdecimal, not isdigit: int() refuses "፩" and "²", which isdigit() accepts
+        if not rest or not rest[0].isdecimal() or len(rest[0]) > 9 or not 1 <= int(rest[0]) <= 31:
             raise RemindSyntaxError("day")
         return _schedule("monthly", rest[1:], day=int(rest[0]))
     chinese = _chinese_head(head, rest)

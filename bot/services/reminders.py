@@ -73,7 +73,7 @@ def applied(schedule: Schedule, command: RemindCommand) -> Schedule:
         return schedule.with_(quiet=command.quiet)
     if command.kind != "schedule":
         return schedule
-    changes: dict[str, object] = {"frequency": command.frequency}
+    changes: dict[str, object] = {"frequency": command.frequency} if command.frequency is not None else {}
     for name in ("hour", "minute", "weekday", "day"):
         if getattr(command, name) is not None:
             changes[name] = getattr(command, name)

@@ -46,6 +46,17 @@ def unpack(data: str | None) -> Button | None:
     return Button(kind, tuple(args))
 
 
+MAX_NUMBER_DIGITS = 18  # a row id or a small count; 19 digits may pass SQLite's 2**63
+
+
+def number(text: str) -> int | None:
+    """The whole number a button carries ("12"); None for anything else: a sign, digits of another script, "²"
+    (str.isdigit() takes it, int() does not) or more digits than any row id has."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS:
+        return int(text)
+    return None
+
+
 def question_stamp(assessment_id: int | None, seq: int) -> tuple[str, str]:
     """The (assessment, seq) pair a question's buttons carry."""
     return (str(assessment_id or 0), str(seq))

@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 
 
 def _tapped_message(update: Update) -> Message | None:
+    """The message whose button was tapped; None when Telegram no longer shows it to the bot (deleted, too old:
+    PTB gives such a message no text and a date of 0)."""
     query = update.callback_query
-    return query.message if query is not None and isinstance(query.message, Message) else None
+    message = query.message if query is not None else None
+    return message if isinstance(message, Message) and message.is_accessible else None
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, session: Session, step: Step,
@@ -46,7 +49,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     chat_id = update.effective_chat.id
     tapped = _tapped_message(update)
     try:
-        if tapped is not None and step.outputs and all(isinstance(o, WhyWeAsk) for o in step.outputs):
+        if tapped is not None and tapped.text and step.outputs and all(isinstance(o, WhyWeAsk) for o in step.outputs):
             await asyncio.gather(_answer_query(query),
                                  _add_why(context, tapped, d.kb.questions[step.outputs[0].question].why(user.locale),
                                           user.locale))

@@ -19,7 +19,9 @@ from bot.telegram.replies import Reply
 
 log = logging.getLogger(__name__)
 
-_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+# the message cannot take this text: deleted, too old, someone else's, or a photo (a caption, no text)
+_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid",
+         "there is no text in the message to edit")
 RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0)  # seconds before the 2nd, 3rd and 4th attempt
 T = TypeVar("T")
 

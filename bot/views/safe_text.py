@@ -6,9 +6,10 @@ import unicodedata
 
 
 def printable(value: object) -> str:
-    """`value` as text with every control or format character shown as an escape (\\x1b, \\u202e)."""
+    """`value` as text with every control or format character, or lone surrogate, shown as an escape (\\x1b,
+    \\u202e, \\udcff)."""
     text = str(value)
-    return "".join(_escape(c) if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    return "".join(_escape(c) if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs") else c for c in text)
 
 
 def _escape(char: str) -> str:

@@ -97,6 +97,7 @@ _JSON_FIELDS = frozenset(
         "allowed_updates",
         "message_ids",
         "media",
+        "results",
     }
 )
 _INT_FIELDS = frozenset(
@@ -124,6 +125,11 @@ _BOOL_FIELDS = frozenset(
     }
 )
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,64})?(?=\s|$)")
+COMMAND = _COMMAND_RE  # what Telegram marks as a bot_command entity at the start of a message
+MAX_INLINE_RESULTS = 50
+MAX_INLINE_RESULT_ID_BYTES = 64
+NOT_UTF8 = "Bad Request: strings must be encoded in UTF-8"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiError(Exception):
@@ -226,6 +232,20 @@ def _normalize(params: Mapping[str, Any]) -> JSONDict:
     return out
 
 
+def _check_utf8(value: Any) -> None:
+    """Telegram takes UTF-8 only: a lone surrogate (which no UTF-8 encoder can write) anywhere is refused."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise ApiError(400, NOT_UTF8)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_utf8(key)
+            _check_utf8(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_utf8(item)
+
+
 def upload_file_name(value: Any) -> str | None:
     """File name of an ``InputFile`` argument: an upload marker dict, ``attach://name`` or a URL."""
     if isinstance(value, dict) and value.get("_upload"):
@@ -296,6 +316,7 @@ class FakeTelegram:
             ("deleteMessage", self._delete_message),
             ("deleteMessages", self._delete_messages),
             ("answerCallbackQuery", self._answer_callback_query),
+            ("answerInlineQuery", self._answer_inline_query),
             ("sendDocument", lambda p: self._send_media(p, "document")),
             ("sendPhoto", lambda p: self._send_media(p, "photo")),
             ("sendChatAction", self._send_chat_action),
@@ -333,6 +354,7 @@ class FakeTelegram:
                     raise ApiError(failure.error_code, failure.description, failure.retry_after)
                 if handler is None:
                     raise ApiError(404, "Not Found")
+                _check_utf8(params)
                 self._check_blocked(method.lower(), params)
                 result = self._get_updates(params, block) if name == "getUpdates" else handler(params)
             except ApiError as exc:
@@ -1116,6 +1138,35 @@ class FakeTelegram:
             raise _bad("MESSAGE_TOO_LONG")
         self._callbacks[query_id] = copy.deepcopy(params)
         self._notify(CoreEvent("callback_answer", data=copy.deepcopy(params)))
+        return True
+
+    def _answer_inline_query(self, params: JSONDict) -> bool:
+        """Results checked as Telegram checks them: at most 50, ids unique and short, texts and captions parsed."""
+        if not str(params.get("inline_query_id") or ""):
+            raise _bad("QUERY_ID_INVALID")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > MAX_INLINE_RESULTS:
+            raise _bad("RESULTS_TOO_MUCH" if isinstance(results, list) else "can't parse inline query results")
+        ids: set[str] = set()
+        for result in results:
+            if not isinstance(result, dict) or not isinstance(result.get("id"), str):
+                raise _bad("can't parse inline query result")
+            result_id = result["id"]
+            if not 1 <= len(result_id.encode("utf-8")) <= MAX_INLINE_RESULT_ID_BYTES:
+                raise _bad("RESULT_ID_INVALID")
+            if result_id in ids:
+                raise _bad("RESULT_ID_DUPLICATE")
+            ids.add(result_id)
+            if result.get("type") == "article" and not str(result.get("title") or "").strip():
+                raise _bad("RESULT_TITLE_EMPTY")
+            content = result.get("input_message_content")
+            if isinstance(content, dict):
+                self._render(content.get("message_text"), content.get("parse_mode"), content.get("entities"),
+                             MAX_TEXT_LENGTH, caption=False)
+            if "caption" in result:
+                self._render(result.get("caption"), result.get("parse_mode"), result.get("caption_entities"),
+                             MAX_CAPTION_LENGTH, caption=True)
+            self._parse_markup(result.get("reply_markup"))
         return True
 
     def _send_chat_action(self, params: JSONDict) -> bool:

@@ -79,7 +79,7 @@ async def on_action_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     kind, arg = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
     if kind == "c":
         outcome = plan.choose(user.id, arg)
-    elif kind in ("d", "x") and arg.isdigit():
+    elif kind in ("d", "x") and callbacks.number(arg) is not None:
         status = "done" if kind == "d" else "dropped"
         outcome = status if plan.close(user.id, int(arg), status) else "unknown"
     else:

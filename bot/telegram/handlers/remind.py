@@ -7,7 +7,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, TypeHandler
 
-from bot.services.remind_parsing import RemindCommand, RemindSyntaxError, parse_remind
+from bot.services.remind_parsing import RemindCommand, RemindSyntaxError, parse_remind, valid_timezone
 from bot.services.reminders import ReminderService
 from bot.services.schedule import Schedule
 from bot.storage.store import User
@@ -48,18 +48,25 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_plain(update, context, user, settings_reply(reminders, user, notice))
 
 
+def _zone(name: str) -> bool:
+    try:
+        return bool(valid_timezone(name))
+    except RemindSyntaxError:
+        return False
+
+
 def _command_of(parts: list[str]) -> RemindCommand | None:
     """The settings button behind callback data parts (after "rm")."""
     match parts:
         case ["f", frequency] if frequency in ("daily", "weekly", "monthly"):
             return RemindCommand("schedule", frequency)
-        case ["h", hour] if hour.isdigit() and int(hour) < 24:
-            return RemindCommand("schedule", None, hour=int(hour), minute=0)
-        case ["z", zone]:
+        case ["h", hour] if (number := callbacks.number(hour)) is not None and number < 24:
+            return RemindCommand("schedule", None, hour=number, minute=0)
+        case ["z", zone] if _zone(zone):
             return RemindCommand("timezone", timezone=zone)
         case ["q", "off"]:
             return RemindCommand("quiet", quiet=None)
-        case ["q", span] if span.replace("-", "").isdigit() and span.count("-") == 1:
+        case ["q", span] if span.count("-") == 1 and all(callbacks.number(p) is not None for p in span.split("-")):
             start, end = span.split("-")
             return RemindCommand("quiet", quiet=(int(start) % 1440, int(end) % 1440))
         case ["off"]:
@@ -68,7 +75,8 @@ def _command_of(parts: list[str]) -> RemindCommand | None:
 
 
 def _accepted(parts: list[str], timezone: str) -> Schedule | None:
-    if len(parts) == 7 and parts[1] in ("daily", "weekly", "monthly") and all(p.isdigit() for p in parts[2:6]):
+    if len(parts) == 7 and parts[1] in ("daily", "weekly", "monthly") and all(
+            callbacks.number(p) is not None for p in parts[2:6]):
         weekday, day, hour, minute = (int(p) for p in parts[2:6])
         if weekday < 7 and 1 <= day <= 31 and hour < 24 and minute < 60:
             return Schedule(parts[1], hour, minute, weekday, day, timezone)  # type: ignore[arg-type]

@@ -53,7 +53,7 @@ async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
             question = reminders.awaited(user.id) or ""
             await reply_plain(update, context, user, Reply(line(user.locale, f"reminders.metric_prompt.{question}")))
             return
-        case ["a", row, ("done" | "later" | "drop") as answer] if row.isdigit():
+        case ["a", row, ("done" | "later" | "drop") as answer] if callbacks.number(row) is not None:
             ok = reminders.answer_action(user.id, int(row), answer)
             text = t(user.locale, ACTION_NOTICES[answer] if ok else "reminders.action_gone")
         case _:

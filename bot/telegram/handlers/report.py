@@ -94,7 +94,8 @@ async def on_glance_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user = current_user(update, context)
     d = deps(context)
     parts = (query.data or "").split(callbacks.SEPARATOR)
-    kept = d.store.kept_report(user.id, int(parts[1])) if len(parts) == 4 and parts[1].isdigit() else None
+    assessment = callbacks.number(parts[1]) if len(parts) == 4 else None
+    kept = d.store.kept_report(user.id, assessment) if assessment is not None else None
     if kept is None:
         await query.answer(t(user.locale, "tg.unknown_button"))
         return

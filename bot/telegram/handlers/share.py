@@ -6,12 +6,13 @@ private chat. Only the owner manages their links: a revoke button names a link i
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.services.sharing import LINK_DAYS
 from bot.storage.store import User
+from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import reply_plain
 from bot.telegram.handlers.partners import send_comparison
@@ -82,7 +83,8 @@ async def _toggle_figures(update: Update, context: ContextTypes.DEFAULT_TYPE, us
     report = d.advisor.latest_report(user.id)
     figures = not d.store.share_card(user.id)[0]
     d.store.set_share_figures(user.id, figures)
-    if report is not None:
+    card = update.callback_query.message
+    if report is not None and isinstance(card, Message) and card.photo:  # a card gone (or no card): kept for the next
         compared = bool(partners(context).comparisons(user.id))
         await update.callback_query.edit_message_caption(card_text(d.kb, report, user.locale, figures),
                                                          parse_mode=ParseMode.HTML,
@@ -119,7 +121,7 @@ async def _comparisons(update: Update, context: ContextTypes.DEFAULT_TYPE, user:
 
 
 async def _revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, _: str, link_id: str) -> None:
-    done = link_id.isdigit() and sharing(context).revoke(user.id, int(link_id)) == 1
+    done = callbacks.number(link_id) is not None and sharing(context).revoke(user.id, int(link_id)) == 1
     await reply_plain(update, context, user, Reply(line(user.locale, "share.revoked_one" if done
                                                         else "share.revoke_gone")))
     if done:
