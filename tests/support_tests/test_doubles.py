@@ -11,7 +11,15 @@ import time
 import urllib.request
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputFile,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import (
@@ -135,6 +143,33 @@ async def test_validation_errors(bot: Bot) -> None:
         await bot.send_message(USER, "x", reply_markup=keyboard(("b", "d" * 65)))
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         await bot.send_message(USER, "<b></b>", parse_mode=ParseMode.HTML)
+
+
+async def test_what_else_telegram_refuses(core: FakeTelegram, bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+        await bot.send_photo(USER, InputFile(b"png", filename="a.png"), caption="长" * 1025)
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+        await bot.send_message(USER, "<b> </b>\n", parse_mode=ParseMode.HTML)  # empty once parsed
+    with pytest.raises(BadRequest, match=r"(?i)must be escaped"):
+        await bot.send_message(USER, "R&D", parse_mode=ParseMode.HTML)
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await bot.send_message(USER, "x", reply_markup=keyboard(("b", "長" * 22)))  # 66 bytes of UTF-8
+    for text, markup in (("a\ud800b", None), ("ok", keyboard(("\udfff", "d")))):  # no UTF-8 encoder writes these
+        with pytest.raises(BadRequest, match=r"(?i)strings must be encoded in UTF-8"):
+            await bot.send_message(USER, text, reply_markup=markup)
+
+
+async def test_inline_query_answers_are_checked(core: FakeTelegram, bot: Bot) -> None:
+    def article(result_id: str, text: str, title: str = "t") -> InlineQueryResultArticle:
+        return InlineQueryResultArticle(result_id, title, InputTextMessageContent(text, parse_mode=ParseMode.HTML))
+
+    assert await bot.answer_inline_query("1", [article("a", "<b>ok</b>")])
+    for results, error in (([article("a", "<b>x")], "parse entities"), ([article("a", "x", " ")], "TITLE"),
+                           ([article("a", "x"), article("a", "y")], "RESULT_ID_DUPLICATE"),
+                           ([article("a" * 65, "x")], "RESULT_ID_INVALID")):
+        with pytest.raises(BadRequest, match=f"(?i){error}"):
+            await bot.answer_inline_query("1", results)
+    assert [params["inline_query_id"] for params in core.calls_to("answerInlineQuery")] == ["1"] * 5
 
 
 async def test_injected_failures(core: FakeTelegram, bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
