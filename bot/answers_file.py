@@ -84,5 +84,7 @@ def load_answers_file(path: Path) -> Any:
         return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except AnswersFileError:
         raise
-    except (yaml.YAMLError, ValueError, RecursionError):
+    # PyYAML on hostile text raises YAMLError, but also AttributeError ("!!timestamp"), KeyError ("!!bool x"),
+    # TypeError ("? [1]: 2"), ValueError, RecursionError: whatever it is, the file cannot be read
+    except Exception:
         raise AnswersFileError("file_unreadable", path=path) from None

@@ -5,6 +5,8 @@
   prompt ("¹", or 5,000 digits, which int() refuses too) ended in ValueError, the console with a traceback.
 - An answers file written by `json.dump` (an emoji as "\\ud83d\\ude00") lost the emoji: PyYAML reads the pair as two
   lone surrogates, which the free text drops and no terminal can print (in a key, the error line broke).
+- An answers file PyYAML itself trips over ("!!timestamp", "!!bool x", "!!set [1]", "? [1]: 2"): AttributeError,
+  KeyError or TypeError with a traceback, instead of the one line for an unreadable file.
   Telegram buttons: tests/telegram/test_tg_fuzz_findings.py.
 """
 
@@ -84,3 +86,13 @@ def test_the_console_recheck_prompt_takes_odd_digits(tmp_path: Path, line: str) 
     out = io.StringIO()
     assert run_console(Settings(db_path=db, locale="en"), UntilTheReport(["3", line, "q"], db), out) == 0
     assert t("en", "console.unknown_dimension", count=8) in out.getvalue()
+
+
+@pytest.mark.parametrize("text", ["!!timestamp ", "!!timestamp x", "!!bool x", "!!set [1]", "? [1]: 2"])
+def test_yaml_that_pyyaml_trips_over_is_unreadable(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert assess_file(path, "json", "en", out, err) == 2
+    assert err.getvalue().count("\n") == 1
+    assert "answers.yaml" in err.getvalue()
