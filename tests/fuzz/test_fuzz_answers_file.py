@@ -154,6 +154,7 @@ def test_free_text_comes_out_escaped(tmp_path: Path, capsys, words: list[str], f
 # A few shapes that are not a flat mapping: deep nesting, aliases, tags, anchors, BOMs, bytes that are not UTF-8.
 RAW_PIECES = st.sampled_from([
     "{", "}", "[", "]", ":", ": ", "- ", "? ", "&a ", "*a", "!!python/object:os.system ", "!!binary ", "!!set ",
+    "!!bool ", "!!int ", "? [1]: 2\n",
     "!!timestamp ", "<<: *a\n", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\ufeff", "\n", "  ", "\t",
     '"', "'", "\\", "\\u", "\\ud800", "\\x00", "#", "|\n", ">\n", "0x", "0o", "1e999", ".nan", ".inf", "-.inf",
     "~", "null", "yes", "no", "on", "2024-01-01", "12:30:00", "cash_available", "pos_target_customer",
