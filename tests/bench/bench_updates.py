@@ -31,6 +31,7 @@ from telegram.warnings import PTBUserWarning
 from bot.settings import Secret, Settings
 from bot.storage.store import Store
 from bot.telegram.application import build_application
+from bot.telegram.processor import OwnerQueues
 from knowledge.loader import get_knowledge
 from tests.support.recording_request import RecordingRequest
 from tests.support.telegram_core import CoreEvent, FakeTelegram, JSONDict
@@ -134,7 +135,7 @@ class Owner:
         if self.db_id is None:
             self.db_id = self.store.db.execute("SELECT id FROM users WHERE external_id = ?",
                                                [str(self.user_id)]).fetchone()[0]
-        row = self.store.db.execute("SELECT json_extract(state, '$.current') FROM sessions WHERE user_id = ?",
+        row = self.store.db.execute("SELECT json_extract(state, '$.current'), seq FROM sessions WHERE user_id = ?",
                                     [self.db_id]).fetchone()
         if row is None or row[0] is None:
             return None
@@ -142,6 +143,7 @@ class Owner:
         if question.kind == "choice":
             options = [b["callback_data"] for line in self.question["reply_markup"]["inline_keyboard"] for b in line
                        if b["callback_data"].startswith("a:")]
+            assert options[0].split(":")[2] == str(row[1]), f"owner {self.user_id} was shown a stale question"
             return self.core.user_click(self.user_id, self.question["message_id"], random.choice(options),
                                         enqueue=False)
         return self.core.user_message(self.user_id, NUMBERS.get(question.id, "10"), "zh-hans", enqueue=False)
@@ -150,13 +152,16 @@ class Owner:
 async def drive(app, script: list[JSONDict], latencies: list[float], log_as: int | None = None) -> None:
     """Hand one owner's updates to `process_update` one after the other, timing each.
 
+    Each goes through the application's update processor as PTB's update fetcher hands it over, so it takes
+    the owner's turn (`OwnerQueues`) as in production: a job re-sending an owed prompt waits for it.
     Bot API calls are noted under the update's id, or under `log_as` (the bare bot's copy of an update).
     """
     for update in script:
         token = _current_update.set(log_as if log_as is not None else update["update_id"])
         started = time.perf_counter()
         try:
-            await app.process_update(Update.de_json(update, app.bot))
+            parsed = Update.de_json(update, app.bot)
+            await app.update_processor.process_update(parsed, app.process_update(parsed))
         finally:
             _current_update.reset(token)
         latencies.append(time.perf_counter() - started)
@@ -214,7 +219,7 @@ async def echo_run(scripts: dict[int, list[JSONDict]], log: CallLog) -> tuple[fl
     button tap is a callback query it can answer. Returns (seconds, latencies, calls Telegram refused).
     """
     core = FakeTelegram()
-    app = (ApplicationBuilder().token(TOKEN).request(RecordingRequest(core))
+    app = (ApplicationBuilder().token(TOKEN).request(RecordingRequest(core)).concurrent_updates(OwnerQueues())
            .get_updates_request(RecordingRequest(core)).rate_limiter(unlimited()).build())
 
     async def replay(update: Update, context) -> None:

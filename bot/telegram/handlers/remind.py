@@ -130,13 +130,9 @@ async def after_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat = update.effective_chat
     if update.effective_user is None or chat is None or chat.type != ChatType.PRIVATE:
         return
-    store = deps(context).store
-    known = store.known_user(CHANNEL, str(update.effective_user.id))
-    if known is None or not known[2]:
-        return
-    row = store.reminder(known[0])
-    if row is not None and row.suspended:
-        service(context.application).resume_if_suspended(known[0])
+    user_id = deps(context).store.suspended_reminder_of(CHANNEL, str(update.effective_user.id))
+    if user_id is not None:
+        service(context.application).resume_if_suspended(user_id)
 
 
 def handlers(application: Application) -> list:
