@@ -83,4 +83,7 @@ class GroupCommit:
         except FileNotFoundError as error:  # the WAL was deleted under us: commits since may be gone with it
             raise StorageError(Fault.REPLACED, self.path, "its WAL file was deleted while the process ran") from error
         except OSError as error:
-            raise classify(self.path, error) from error
+            # After a failed fsync the kernel may have dropped the unsynced pages, so a later fsync that
+            # succeeds proves nothing (PostgreSQL stops for the same reason): fatal, the bot stops.
+            fault = classify(self.path, error)
+            raise StorageError(Fault.CORRUPT, self.path, f"fsync of the WAL failed: {fault.detail}") from error

@@ -7,11 +7,27 @@ the next question, a report, a reminder, a share link.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from telegram.ext import BaseRateLimiter
 
 from bot.storage.store import Store
+
+_acknowledging = contextvars.ContextVar("acknowledging", default=True)
+
+
+@contextlib.contextmanager
+def acknowledging_nothing() -> Iterator[None]:
+    """Calls made inside acknowledge no commit ("your answer was not saved"), so they need not wait for one:
+    when the disk cannot sync, the owner can still be told."""
+    token = _acknowledging.set(False)
+    try:
+        yield
+    finally:
+        _acknowledging.reset(token)
 
 
 class DurableRateLimiter(BaseRateLimiter):
@@ -29,5 +45,6 @@ class DurableRateLimiter(BaseRateLimiter):
 
     async def process_request(self, callback, args, kwargs, endpoint: str, data: dict[str, Any],
                               rate_limit_args: Any) -> Any:
-        await self.store.durable()
+        if _acknowledging.get():
+            await self.store.durable()
         return await self.inner.process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

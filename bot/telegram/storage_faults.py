@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.storage.faults import Fault, StorageError
+from bot.telegram.durable import acknowledging_nothing
 from bot.telegram.replies import Reply
 from bot.telegram.sending import send
 from bot.views.i18n import t
@@ -43,7 +44,8 @@ async def on_storage_fault(update: Update, context: ContextTypes.DEFAULT_TYPE, e
         with contextlib.suppress(Exception):
             await update.callback_query.answer()
     try:
-        await send(context.bot, update.effective_chat.id, Reply(html.escape(t(locale, "tg.not_saved")), keyboard))
+        with acknowledging_nothing():  # the one message that must go out when the disk cannot sync
+            await send(context.bot, update.effective_chat.id, Reply(html.escape(t(locale, "tg.not_saved")), keyboard))
     except Exception:
         log.warning("could not tell user %s that their answer was not saved",
                     getattr(update.effective_user, "id", None))

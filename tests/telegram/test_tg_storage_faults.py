@@ -84,6 +84,23 @@ async def test_a_replaced_database_stops_the_bot_with_the_fault(harness: BotHarn
     assert not harness.db_path.exists()  # and it wrote no fresh file in its place
 
 
+async def test_a_disk_that_cannot_sync_says_not_saved_and_stops_the_bot(harness: BotHarness,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    chat = harness.chat()
+    await reach_a_text_question(chat)
+
+    def failing(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    await chat.send("附近写字楼的上班族")
+    assert chat.reply_texts == [t("zh", "tg.not_saved")]  # not "saved", and not silence
+    assert [text for text, _ in chat.buttons] == [t("zh", "buttons.resume")]  # and no next question went out
+    assert harness.store.group_commit.pending  # the answer is in SQLite but not known to be on disk
+    await asyncio.wait_for(harness.served.task, 5)
+    assert harness.app.bot_data[FAULT_KEY].fault is Fault.CORRUPT  # one line for the operator, exit 2
+
+
 def test_run_prints_the_fault_in_one_line_and_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path, capsys) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:RUN-token-never-printed")
     monkeypatch.setenv("SME_ADVISOR_DB", str(tmp_path / "run.db"))
