@@ -35,14 +35,15 @@ class Advisor:
         self.owes_prompts = owes_prompts
 
     def handle(self, user_id: int, event: Event, update_id: int | None = None,
-               expected_seq: int | None = None) -> tuple[Session, Step]:
+               expected_seq: int | None = None, session: Session | None = None) -> tuple[Session, Step]:
         """Apply one event and commit everything it changed before the caller replies.
 
-        The commit is a compare-and-swap on the session's step counter: StaleStep when the session is no
+        `session` is the owner's session as the caller just read it, if it did (stepped in place); the commit
+        is a compare-and-swap on its step counter all the same: StaleStep when the session is no
         longer at `expected_seq` (or moved on while this step was computed), DuplicateUpdate when
         `update_id` was already applied. In both cases nothing is stored.
         """
-        session = self.store.load_session(user_id)
+        session = session if session is not None else self.store.load_session(user_id)
         read_seq = session.seq
         if expected_seq is not None and expected_seq != read_seq:
             raise StaleStep(f"step {expected_seq} is gone; the session is at {read_seq}")

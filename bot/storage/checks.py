@@ -42,10 +42,14 @@ class StoredAssessment:
     answers: dict[str, Any]
 
 
+CLAIMED_KEPT = 4096
+
+
 class CheckRecords:
     """Sessions, assessments, answers and dimension scores."""
 
     db: Database
+    claimed_here: set[int]  # the update ids this process's steps claimed (see UpdateRecords.seen_update)
 
     def load_session(self, user_id: int) -> Session:
         row = self.db.execute("SELECT state FROM sessions WHERE user_id = ?", [user_id]).fetchone()
@@ -76,6 +80,10 @@ class CheckRecords:
                 self._owe(user_id, session.seq, owed, stamp)
         except _Refused as refused:
             return refused.outcome
+        if update_id is not None:
+            if len(self.claimed_here) > CLAIMED_KEPT:
+                self.claimed_here.clear()  # only a shortcut for the read: forgetting it costs one read
+            self.claimed_here.add(update_id)
         return "committed"
 
     def _claim_update(self, update_id: int, stamp: str) -> bool:

@@ -110,6 +110,14 @@ class ShareRecords:
                                " AND a.status = 'finished'", [partner_id]).fetchall()
         return [PartnerAssessment(r[0], r[1], r[2], True) for r in rows]
 
+    def finished_unannounced_of(self, external_id: str) -> list[PartnerAssessment]:
+        """`finished_unannounced` of a Telegram identity, in one read (it runs after every update); none for a
+        user that is not stored, so a forgotten one is never re-created."""
+        rows = self.db.execute(f"SELECT {_PARTNER} WHERE pa.user_id = (SELECT id FROM users WHERE"  # noqa: S608
+                               " channel = 'telegram' AND external_id = ?) AND pa.announced = 0"
+                               " AND a.status = 'finished'", [external_id]).fetchall()
+        return [PartnerAssessment(r[0], r[1], r[2], True) for r in rows]
+
     def unannounced_comparisons(self) -> list[PartnerAssessment]:
         """Every finished partner assessment whose comparison was not (fully) sent yet, oldest first."""
         rows = self.db.execute(f"SELECT {_PARTNER} WHERE pa.announced = 0 AND a.status = 'finished'"

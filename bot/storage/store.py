@@ -31,6 +31,7 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRec
         """With `group_commit`, commits are made durable by `await durable()` (see `bot.storage.group_commit`)
         rather than each by its own fsync; whoever replies to a user must await it first."""
         self.path = Path(path)
+        self.claimed_here: set[int] = set()
         in_groups = group_commit and str(path) != ":memory:"
         # a StorageError when the file cannot be used
         self.db = open_database(self.path, migrations, synchronous="NORMAL" if in_groups else SYNCHRONOUS)

@@ -17,6 +17,7 @@ class UpdateRecords:
     """Reads and writes of the processed_updates table."""
 
     db: Database
+    claimed_here: set[int]  # update ids this process's steps claimed (see CheckRecords.commit_step)
 
     def purge_updates(self, keep_days: int = 7) -> int:
         """Forget processed update ids older than `keep_days`; returns how many were removed."""
@@ -25,7 +26,12 @@ class UpdateRecords:
             return self.db.execute("DELETE FROM processed_updates WHERE seen < ?", [cutoff]).rowcount
 
     def seen_update(self, update_id: int) -> bool:
-        """Whether this Telegram update was already processed (the same update twice has one effect)."""
+        """Whether this Telegram update was already processed (the same update twice has one effect).
+
+        An update a step of this process claimed is known without a read (`claimed_here`).
+        """
+        if update_id in self.claimed_here:
+            return True
         row = self.db.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", [update_id]).fetchone()
         return row is not None
 

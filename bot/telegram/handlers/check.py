@@ -71,7 +71,7 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     typed = message.text or message.caption or ""  # a photo whose caption holds the number
     event = typed_keyword(typed) or Answer(typed)
-    session, step = advisor.handle(user.id, event, update.update_id)
+    session, step = advisor.handle(user.id, event, update.update_id, session=waiting)
     await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
 
 
@@ -133,7 +133,7 @@ async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     shown = advisor.conversation.ask_output(session)
     event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why())
     # compare-and-swap on the button's step: a StaleStep (answered by the error handler) applies nothing
-    session, step = advisor.handle(user.id, event, update.update_id, expected_seq=session.seq)
+    session, step = advisor.handle(user.id, event, update.update_id, expected_seq=session.seq, session=session)
     await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale),
                   query=query)  # answers the query alongside the replies
 

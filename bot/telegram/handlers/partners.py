@@ -89,11 +89,7 @@ async def announce_comparisons(update: Update, context: ContextTypes.DEFAULT_TYP
     """After a partner's step: a partner assessment just finished, so both sides get the comparison."""
     if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE or not update.effective_user:
         return
-    store = deps(context).store
-    user_id = store.telegram_user_id(str(update.effective_user.id))  # never re-creates a forgotten user
-    if user_id is None:
-        return
-    for check in store.finished_unannounced(user_id):
+    for check in deps(context).store.finished_unannounced_of(str(update.effective_user.id)):
         await announce(context, check)
 
 
