@@ -123,8 +123,11 @@ class World:
         user = self.user(owner)
 
         def fire() -> int:
-            card = next(m for m in reversed(user.messages) if "photo" in m)
-            return user.click("sh:link" if kind == "view" else "sh:invite", card["message_id"])
+            wanted = "sh:link" if kind == "view" else "sh:invite"
+            # the newest share card: a comparison chart (a photo too) may have come after it
+            card = next(m for m in reversed(user.messages)
+                        if "photo" in m and wanted in [d for _, d in self.core.buttons(m)])
+            return user.click(wanted, card["message_id"])
 
         def links(mark: int) -> list[str]:
             return [found.group(1) for text in self.texts_since(owner, mark) if (found := LINK.search(text))]
