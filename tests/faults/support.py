@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT, ScriptedUser, base_env, stamp_of
+from tests.e2e.conftest import ROOT, ScriptedUser, base_env, query, stamp_of
 from tests.support.emulator_server import EmulatorServer
 
 WAIT = 20.0
@@ -62,14 +62,6 @@ def integrity(db: Path) -> str:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
     connection.close()
     return result
-
-
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 def wait_ready(emulator: EmulatorServer, commands_before: int) -> None:
