@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError
@@ -19,16 +21,17 @@ from telegram.ext import ContextTypes
 
 from bot.storage.store import User
 from bot.telegram.context import deps
-from bot.telegram.replies import Reply, replies_for
+from bot.telegram.replies import SAFE_LIMIT, Reply, replies_for
 from bot.telegram.sending import UserBlockedBot, drop_keyboard, edit_or_send, send
 from bot.views.render import render
 from dialogs.conversation import Event, Step
 from dialogs.machine import Stage
-from dialogs.outputs import Ask, Insight, Output, Reask, WhyWeAsk
+from dialogs.outputs import Ask, Insight, Output, Reask, ReportReady, WhyWeAsk
 from dialogs.session import Session
 from knowledge.model import KnowledgeBase
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _tapped_message(update: Update) -> Message | None:
@@ -56,15 +59,17 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
             return
         replies = step_replies(d.kb, step.outputs, session, user.locale)
         closing = any(r.question for r in replies) or session.stage != Stage.ASKING
-        close = _close_previous_question(context, user, tapped, answered) if closing else _nothing()
-        _, prompt, _ = await asyncio.gather(_answer_query(query), _send_all(context, chat_id, replies), close)
+        prompt = await _alongside(_send_all(context, chat_id, replies),
+                                  _answer_query(query) if query is not None else None,
+                                  _close_previous_question(context, user, tapped, answered) if closing else None)
         d.store.prompt_delivered(user.id, session.seq, (chat_id, prompt) if closing else None)
     except UserBlockedBot:
         d.store.set_active(user.id, False)
 
 
 def step_replies(kb: KnowledgeBase, outputs: list[Output], session: Session, locale: str) -> list[Reply]:
-    """The step's messages; an insight followed by the next question becomes one message, the insight first."""
+    """The step's messages; an insight followed by the next question or the report heads its (first) message,
+    so the owner gets one message, not two, and waits for one round trip less."""
     replies: list[Reply] = []
     head: Reply | None = None
     for output in outputs:
@@ -72,8 +77,10 @@ def step_replies(kb: KnowledgeBase, outputs: list[Output], session: Session, loc
         if isinstance(output, Insight) and head is None and len(rendered) == 1:
             head = rendered[0]
             continue
-        if head is not None and isinstance(output, Ask | Reask) and rendered:
-            rendered[0] = Reply(f"{head.text}\n\n{rendered[0].text}", rendered[0].keyboard, question=True)
+        if (head is not None and isinstance(output, Ask | Reask | ReportReady) and rendered
+                and len(head.text) + len(rendered[0].text) + 2 <= SAFE_LIMIT):
+            first = rendered[0]
+            rendered[0] = Reply(f"{head.text}\n\n{first.text}", first.keyboard, question=first.question)
         elif head is not None:
             replies.append(head)
         head = None
@@ -101,8 +108,23 @@ async def _answer_query(query: CallbackQuery | None) -> None:
         log.info("could not answer a callback query: %s", type(error).__name__)
 
 
-async def _nothing() -> None:
-    return None
+async def _alongside(first: Coroutine[Any, Any, T], *others: Coroutine[Any, Any, Any] | None) -> T:
+    """`first`'s result, awaited here while `others` (None: nothing to do) run as tasks at the same time.
+
+    A failure of `first` is raised once the others have finished (cancelled with it, they stop too).
+    """
+    tasks = [asyncio.ensure_future(other) for other in others if other is not None]
+    try:
+        result = await first
+    except asyncio.CancelledError:
+        for task in tasks:
+            task.cancel()
+        raise
+    except Exception:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    await asyncio.gather(*tasks)
+    return result
 
 
 async def run_event(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, event: Event) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram import callbacks, splitting
+from bot.telegram.plain_keyboard import PlainKeyboard
 from bot.telegram.reminder_keyboards import proposal_row
 from bot.views.i18n import t
 from bot.views.prompts import (
@@ -44,7 +46,7 @@ SAFE_LIMIT = 4000  # leave room: Telegram counts after entity parsing, we count 
 @dataclass(frozen=True, slots=True)
 class Reply:
     text: str  # HTML
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: InlineKeyboardMarkup | PlainKeyboard | None = None
     question: bool = False  # a question message: the next answer edits it in place
 
 
@@ -78,31 +80,56 @@ def discard_keyboard(locale: str, confirm: ConfirmDiscard) -> InlineKeyboardMark
     ])
 
 
-def share_keyboard(session: Session, locale: str, value: str) -> InlineKeyboardMarkup:
+def share_keyboard(session: Session, locale: str, value: str) -> PlainKeyboard:
     """Yes / no to "55%?", stamped like the question's own buttons."""
     stamp = callbacks.question_stamp(session.assessment_id, session.seq)
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t(locale, "buttons.share_yes", value=value),
-                             callback_data=callbacks.pack(callbacks.NAV, *stamp, "yes")),
-        InlineKeyboardButton(t(locale, "buttons.share_no"), callback_data=callbacks.pack(callbacks.NAV, *stamp, "no")),
-    ]])
+    return PlainKeyboard(((
+        (t(locale, "buttons.share_yes", value=value), callbacks.pack(callbacks.NAV, *stamp, "yes")),
+        (t(locale, "buttons.share_no"), callbacks.pack(callbacks.NAV, *stamp, "no")),
+    ),))
 
 
-def question_keyboard(kb: KnowledgeBase, session: Session, locale: str, can_go_back: bool) -> InlineKeyboardMarkup:
+def question_keyboard(kb: KnowledgeBase, session: Session, locale: str, can_go_back: bool) -> PlainKeyboard:
     """One button per option, then back / skip / why / pause, all stamped with this question's step."""
     stamp = callbacks.question_stamp(session.assessment_id, session.seq)
     question = kb.questions[session.current or ""]
-    rows = [[InlineKeyboardButton(f"{n}. {o.label(locale)}",
-                                  callback_data=callbacks.pack(callbacks.ANSWER, *stamp, o.id))]
+    rows = [((f"{n}. {o.label(locale)}", callbacks.pack(callbacks.ANSWER, *stamp, o.id)),)
             for n, o in enumerate(question.options, start=1)]
     nav = [action for action in callbacks.NAV_ACTIONS if action != "back" or can_go_back]
-    rows.append([InlineKeyboardButton(t(locale, f"buttons.{a}"), callback_data=callbacks.pack(callbacks.NAV, *stamp, a))
-                 for a in nav])
-    return InlineKeyboardMarkup(rows)
+    rows.append(tuple((t(locale, f"buttons.{a}"), callbacks.pack(callbacks.NAV, *stamp, a)) for a in nav))
+    return PlainKeyboard(tuple(rows))
 
 
 def question_text(kb: KnowledgeBase, ask: Ask, locale: str, why: str = "", answered: str = "") -> str:
+    """The question message; owners at the same step of the same check see the same one, so it is kept."""
+    try:
+        return _kept_question_text(_Same(kb), ask, locale, why, answered)
+    except TypeError:  # an earlier answer that cannot be a key (a list): rendered each time
+        return _question_text(kb, ask, locale, why, answered)
+
+
+def _question_text(kb: KnowledgeBase, ask: Ask, locale: str, why: str, answered: str) -> str:
     return render("ask.tg.j2", locale, v=ask_view(kb, ask, locale), why=why, answered=answered)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept_question_text(kb: _Same, ask: Ask, locale: str, why: str, answered: str) -> str:
+    return _question_text(kb.kb, ask, locale, why, answered)
+
+
+class _Same:
+    """A knowledge base as a cache key: by identity (it never changes, and its dicts make it unhashable)."""
+
+    __slots__ = ("kb",)
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def __hash__(self) -> int:
+        return id(self.kb)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.kb is self.kb
 
 
 def split_message(text: str, limit: int = SAFE_LIMIT) -> list[str]:
@@ -122,10 +149,11 @@ def after_report_keyboard(kb: KnowledgeBase, report: Report, locale: str) -> Inl
     return InlineKeyboardMarkup([*rows, proposal_row(report, locale), *menu_keyboard(locale).inline_keyboard])
 
 
-def report_replies(kb: KnowledgeBase, report: Report, locale: str) -> list[Reply]:
-    """The report in as many messages as it needs; the last one offers re-checks and the next check."""
+def report_replies(kb: KnowledgeBase, report: Report, locale: str, lead: str = "") -> list[Reply]:
+    """The report in as many messages as it needs, `lead` (HTML) first; the last one offers re-checks and the
+    next check."""
     text = render("report.tg.j2", locale, r=build_report_view(kb, report, locale))
-    chunks = split_message(text)
+    chunks = split_message(f"{lead}\n\n{text}" if lead else text)
     last = len(chunks) - 1
     return [Reply(chunk, after_report_keyboard(kb, report, locale) if i == last else None)
             for i, chunk in enumerate(chunks)]
@@ -152,8 +180,7 @@ def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, loca
         elif isinstance(output, Insight):
             replies.append(Reply(render("insight.tg.j2", locale, v=insight_view(kb, output, locale))))
         elif isinstance(output, ReportReady):
-            replies.append(Reply(line(locale, "conv.report_ready")))
-            replies.extend(report_replies(kb, output.report, locale))
+            replies.extend(report_replies(kb, output.report, locale, lead=line(locale, "conv.report_ready")))
         elif isinstance(output, Menu):
             replies.append(Reply(render("welcome.tg.j2", locale, lines=welcome_lines(output, locale)),
                                  menu_keyboard(locale, output.open_check)))

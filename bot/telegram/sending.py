@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 
+from bot.telegram.plain_keyboard import PlainKeyboard
 from bot.telegram.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -48,21 +49,30 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
     return await call()
 
 
+def _markup(reply: Reply) -> tuple[InlineKeyboardMarkup | None, dict[str, Any] | None]:
+    """(reply_markup, api_kwargs) for a reply: PTB's markup as it is, a plain keyboard as its JSON."""
+    if isinstance(reply.keyboard, PlainKeyboard):
+        return None, {"reply_markup": reply.keyboard.wire()}
+    return reply.keyboard, None
+
+
 async def send(bot: Bot, chat_id: int, reply: Reply) -> Message:
     """Send one reply, retried on network failures; UserBlockedBot when the user has blocked us."""
+    markup, raw = _markup(reply)
     try:
         return await with_retries(lambda: bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
-                                                           reply_markup=reply.keyboard), "sendMessage")
+                                                           reply_markup=markup, api_kwargs=raw), "sendMessage")
     except Forbidden as error:
         raise UserBlockedBot(str(error)) from None
 
 
 async def edit_or_send(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> Message | None:
     """Edit a message in place; an unchanged text is fine, a deleted message is replaced by a new one."""
+    markup, raw = _markup(reply)
     try:
         edited = await with_retries(lambda: bot.edit_message_text(
             reply.text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-            reply_markup=reply.keyboard), "editMessageText")
+            reply_markup=markup, api_kwargs=raw), "editMessageText")
         return edited if isinstance(edited, Message) else None
     except BadRequest as error:
         text = str(error).lower()

@@ -303,3 +303,24 @@ async def test_the_language_follows_the_client_until_language_picks_one(harness)
     await chat.click("中文")
     await chat.send("/help")
     assert t("zh", "tg.help_title") in chat.last  # chosen: the client's language no longer decides
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+async def test_the_last_answer_gets_the_insight_and_the_report_in_one_message(harness, language: str) -> None:
+    """The last dimension's insight and "here is your report" head the report's first message: one round trip."""
+    chat = harness.chat(language_code=language)
+    locale = "zh" if language.startswith("zh") else "en"
+    await chat.send("/check")
+    before = len(chat.messages)
+    for _ in range(80):
+        before = len(chat.messages)
+        await chat.answer()
+        if chat.session.current is None:
+            break
+    new = chat.messages[before:]
+    ready = t(locale, "conv.report_ready")
+    report = next(m["text"] for m in new if ready in m.get("text", ""))
+    assert new[0]["text"] == report, "the report did not come first"
+    assert report.index(ready) > 0  # the insight comes before it, in the same message
+    assert report.index(ready) < 400
+    assert all(ready not in m.get("text", "") for m in new[1:])

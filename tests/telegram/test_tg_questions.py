@@ -22,7 +22,7 @@ def test_callback_data_fits_64_bytes_for_every_question_and_option(locale: str, 
     assert kb.questions
     for question in kb.questions.values():
         session = Session(stage="asking", mode="full", current=question.id, assessment_id=10**9, seq=10**9)
-        markup = question_keyboard(kb, session, locale, can_go_back)
+        markup = question_keyboard(kb, session, locale, can_go_back).markup()
         data = keyboard_data(markup)
         option_data = [d for d in data if d.startswith("a:")]
         assert len(option_data) == len(question.options)
@@ -242,3 +242,24 @@ async def test_only_the_current_question_keeps_its_buttons(chat) -> None:
         await chat.answer()
     live = [m for m in chat.messages if any(chat.stamp_of(d) for _, d in chat.core.buttons(m))]
     assert len(live) == 1
+
+
+def test_a_plain_keyboard_is_sent_as_ptb_would_send_its_markup() -> None:
+    kb = get_knowledge()
+    question = next(q for q in kb.questions.values() if q.kind == "choice")
+    session = Session(stage="asking", mode="full", current=question.id, assessment_id=3, seq=9)
+    keyboard = question_keyboard(kb, session, "zh", True)
+    assert keyboard.wire() == keyboard.markup().to_dict()
+
+
+def test_question_texts_are_kept_and_an_unhashable_earlier_answer_is_rendered_each_time() -> None:
+    from bot.telegram.replies import question_text
+    from dialogs.outputs import Ask
+
+    kb = get_knowledge()
+    question = next(q for q in kb.questions.values() if q.kind == "choice")
+    ask = Ask(question.id, (1, 8, 1, 2))
+    assert question_text(kb, ask, "en") is question_text(kb, ask, "en")  # kept
+    listed = Ask(question.id, (1, 8, 1, 2), previous=["a", "b"])  # a list cannot be a key
+    assert question_text(kb, listed, "en") == question_text(kb, listed, "en")
+    assert question_text(kb, ask, "zh") != question_text(kb, ask, "en")

@@ -6,6 +6,8 @@ edited answer is not applied, and the owner is told how to change one.
 
 from __future__ import annotations
 
+import functools
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -24,13 +26,16 @@ NAV_EVENTS: dict[str, Event] = {"back": Back(), "skip": Skip(), "why": Why(), "c
 TYPED_KEYWORDS = ("back", "skip", "why")  # the console's keywords, in both languages
 
 
+@functools.cache
+def _keyword_events() -> dict[str, Event]:
+    """Every typed keyword in every language, with its event."""
+    return {word.strip(): NAV_EVENTS[name] for name in reversed(TYPED_KEYWORDS) for locale in LOCALES
+            for word in t(locale, f"console.keywords.{name}").split(",")}
+
+
 def typed_keyword(text: str) -> Event | None:
     """The event of a typed keyword ("跳过", "back", "为什么"), as the console reads them; None for an answer."""
-    word = text.strip().lower()
-    for name in TYPED_KEYWORDS:
-        if any(word in {w.strip() for w in t(locale, f"console.keywords.{name}").split(",")} for locale in LOCALES):
-            return NAV_EVENTS[name]
-    return None
+    return _keyword_events().get(text.strip().lower())
 
 
 async def _begin_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, mode: str) -> None:
