@@ -50,6 +50,8 @@ class CheckRecords:
 
     db: Database
     claimed_here: set[int]  # the update ids this process's steps claimed (see UpdateRecords.seen_update)
+    newest_claimed: int
+    finished_here: set[int]  # users whose check finished in this process and nobody has looked at since
 
     def load_session(self, user_id: int) -> Session:
         row = self.db.execute("SELECT state FROM sessions WHERE user_id = ?", [user_id]).fetchone()
@@ -68,22 +70,24 @@ class CheckRecords:
             with self.db.atomic():
                 if update_id is not None and not self._claim_update(update_id, stamp):
                     raise _Refused("duplicate")
-                if expected_seq is not None and not self._swap_session(user_id, session, expected_seq, stamp):
-                    raise _Refused("stale")
                 if step.started:
                     session.assessment_id = self._start_assessment(user_id, session, stamp)
                 if session.assessment_id is not None:
                     self._write_answers(session.assessment_id, step.recorded, stamp)
                     if step.finished and report is not None:
                         self._finish_assessment(session.assessment_id, report, stamp)
-                self._write_session(user_id, session, stamp)
+                if not self._write_session(user_id, session, expected_seq, stamp):
+                    raise _Refused("stale")  # everything above is rolled back with it
                 self._owe(user_id, session.seq, owed, stamp)
         except _Refused as refused:
             return refused.outcome
+        if step.finished:
+            self.finished_here.add(user_id)
         if update_id is not None:
             if len(self.claimed_here) > CLAIMED_KEPT:
                 self.claimed_here.clear()  # only a shortcut for the read: forgetting it costs one read
             self.claimed_here.add(update_id)
+            self.newest_claimed = max(self.newest_claimed, update_id)
         return "committed"
 
     def _claim_update(self, update_id: int, stamp: str) -> bool:
@@ -91,24 +95,23 @@ class CheckRecords:
         return self.db.execute("INSERT OR IGNORE INTO processed_updates (update_id, seen) VALUES (?, ?)",
                                [update_id, stamp]).rowcount == 1
 
-    def _swap_session(self, user_id: int, session: Session, expected_seq: int, stamp: str) -> bool:
-        """Compare-and-swap on the step counter; a user without a session row may start one from 0."""
-        changed = self.db.execute("UPDATE sessions SET seq = ?, updated = ? WHERE user_id = ? AND seq = ?",
-                                  [session.seq, stamp, user_id, expected_seq]).rowcount
-        if changed:
-            return True
-        if expected_seq != 0:
-            return False
-        exists = self.db.execute("SELECT 1 FROM sessions WHERE user_id = ?", [user_id]).fetchone()
-        return exists is None
-
-    def _write_session(self, user_id: int, session: Session, stamp: str) -> None:
+    def _write_session(self, user_id: int, session: Session, expected_seq: int | None, stamp: str) -> bool:
+        """Write the session; with `expected_seq`, only over that step (compare-and-swap on `seq`), and False
+        when the stored session is at another one. A user without a session row may start one from 0."""
+        state = self._state(session)
+        if expected_seq is not None:
+            if self.db.execute("UPDATE sessions SET state = ?, seq = ?, updated = ? WHERE user_id = ? AND seq = ?",
+                               [state, session.seq, stamp, user_id, expected_seq]).rowcount:
+                return True
+            if expected_seq != 0 or self.db.execute("SELECT 1 FROM sessions WHERE user_id = ?", [user_id]).fetchone():
+                return False
         self.db.execute(
             "INSERT INTO sessions (user_id, state, seq, updated) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(user_id) DO UPDATE SET state = excluded.state, seq = excluded.seq,"
             " updated = excluded.updated",
-            [user_id, self._state(session), session.seq, stamp],
+            [user_id, state, session.seq, stamp],
         )
+        return True
 
     def _owe(self, user_id: int, seq: int, owed: int | None, stamp: str) -> None:
         """The prompt of step `owed` is owed until its send is confirmed; an older one is owed no more."""

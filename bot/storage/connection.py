@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -30,6 +30,9 @@ class GuardedDatabase(Database):
 
     path: Path | None = None
     opened_as: tuple[int, int] | None = None
+    # Writes that ride along at the start of the next write transaction, whoever's it is; what it returns runs
+    # once that transaction committed (see PromptRecords.prompt_delivered).
+    riders: Callable[[], Callable[[], None] | None] | None = None
 
     @contextlib.contextmanager
     def atomic(self) -> Generator[Database, None, None]:
@@ -38,7 +41,10 @@ class GuardedDatabase(Database):
             self.check_file()
         try:
             with super().atomic() as db:
+                committed = self.riders() if outermost and self.riders is not None else None
                 yield db
+            if committed is not None:
+                committed()
         except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
             if isinstance(error, sqlite3.IntegrityError) or self.path is None:
                 raise

@@ -8,6 +8,7 @@ exits 2. Nothing here writes to the database, so a fault never touches what the 
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
@@ -92,7 +93,7 @@ def _refine_open_failure(path: Path, fault: Fault) -> Fault:
 def identity(path: Path) -> tuple[int, int] | None:
     """(device, inode) of the database file, or None when there is none (yet)."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
         return None
     return stat.st_dev, stat.st_ino

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -67,8 +68,16 @@ def m003_session_seq_and_owed_prompts(db: Database) -> None:
                " seq INTEGER NOT NULL, since TEXT NOT NULL)")
 
 
+_this_second: tuple[int, str] = (0, "")
+
+
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The time in UTC to the second, as ISO 8601; made once a second (every write asks for it)."""
+    global _this_second
+    second = int(time.time())
+    if second != _this_second[0]:
+        _this_second = (second, datetime.fromtimestamp(second, UTC).isoformat())
+    return _this_second[1]
 
 
 @migrations()

@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from bot.storage.actions import ActionRecords
 from bot.storage.checks import CheckRecords, StoredAssessment
 from bot.storage.connection import SYNCHRONOUS, open_database
 from bot.storage.dump import DumpRecords
+from bot.storage.faults import StorageError
 from bot.storage.group_commit import GroupCommit
 from bot.storage.prompts import PromptRecords
 from bot.storage.reminders import ReminderRecords
@@ -32,6 +34,8 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRec
         rather than each by its own fsync; whoever replies to a user must await it first."""
         self.path = Path(path)
         self.claimed_here: set[int] = set()
+        self.finished_here: set[int] = set()
+        self.delivered, self._delivery_flush = [], None
         in_groups = group_commit and str(path) != ":memory:"
         # a StorageError when the file cannot be used
         self.db = open_database(self.path, migrations, synchronous="NORMAL" if in_groups else SYNCHRONOUS)
@@ -39,6 +43,7 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRec
             self.db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")  # no WAL to sync here: every commit syncs
             in_groups = False
         self.group_commit = GroupCommit(self.path, lambda: self.db.conn.total_changes) if in_groups else None
+        self.newest_claimed = self._newest_stored_update()
 
     async def durable(self) -> None:
         """Return once every commit made so far is on disk (at once when each commit syncs itself)."""
@@ -46,6 +51,11 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRec
             await self.group_commit.durable()
 
     def close(self) -> None:
+        if self._delivery_flush is not None:
+            self._delivery_flush[0].cancel()
+            self._delivery_flush = None
+        with contextlib.suppress(StorageError):  # what cannot be written stays owed: the next process sends it
+            self.write_delivered()
         self.db.close()
 
     def forget(self, user_id: int) -> None:
