@@ -169,6 +169,11 @@ class ReminderService:
             return None
         return row.awaiting
 
+    def awaits_number(self, channel: str, external_id: str) -> bool:
+        """Whether a number typed by this identity now answers a metric question (see `awaited`)."""
+        found = self.store.awaiting_of(channel, external_id)
+        return found is not None and (found[1] or 0) >= epoch(self.clock())
+
     def update_metric(self, user_id: int, text: str) -> Report:
         """The typed number replaces the awaited answer and the check is scored again, and kept; AnswerError
         (the number refused, nothing changed) or LookupError (nothing awaited, or no finished check)."""

@@ -71,6 +71,14 @@ class ReminderRecords:
                                 [channel, external_id]).fetchone()
         return found[0] if found else None
 
+    def awaiting_of(self, channel: str, external_id: str) -> tuple[str, int | None] | None:
+        """(metric question, until when) a channel identity's typed number would answer; one read, run for
+        every typed text. None when nothing is awaited or there is no such user."""
+        found = self.db.execute("SELECT r.awaiting, r.awaiting_until FROM users u JOIN reminders r ON r.user_id = u.id"
+                                " WHERE u.channel = ? AND u.external_id = ? AND r.awaiting IS NOT NULL",
+                                [channel, external_id]).fetchone()
+        return (found[0], found[1]) if found else None
+
     def reminder(self, user_id: int) -> ReminderRow | None:
         found = self.db.execute(f"SELECT user_id, {_COLUMNS} FROM reminders WHERE user_id = ?",  # noqa: S608
                                 [user_id]).fetchone()

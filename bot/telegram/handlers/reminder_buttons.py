@@ -98,8 +98,7 @@ class AwaitedNumber(MessageHandler):
     def check_update(self, update: object) -> Any:
         if not super().check_update(update) or not isinstance(update, Update) or update.effective_user is None:
             return False
-        known = self.application.bot_data["deps"].store.known_user(CHANNEL, str(update.effective_user.id))
-        return known is not None and service(self.application).awaited(known[0]) is not None
+        return service(self.application).awaits_number(CHANNEL, str(update.effective_user.id))
 
 
 def handlers(application: Application) -> list:
