@@ -20,7 +20,7 @@ from bot.services.ports import SharedLink
 from bot.storage.shares import PartnerAssessment
 from bot.storage.store import User
 from bot.telegram import callbacks
-from bot.telegram.context import current_user, deps
+from bot.telegram.context import CHANNEL, current_user, deps
 from bot.telegram.delivery import deliver, reply_plain
 from bot.telegram.processor import OwnerQueues
 from bot.telegram.replies import Reply, line
@@ -86,18 +86,34 @@ async def send_comparison(context: ContextTypes.DEFAULT_TYPE, chat_id: int, loca
 
 
 async def announce_comparisons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """After a partner's step: a partner assessment just finished, so both sides get the comparison."""
+    """After a partner's step: a partner assessment just finished, so both sides get the comparison.
+
+    Only a check this process saw finish (`store.finished_here`) is looked at, so the other updates cost no
+    read; what a stopped process left unannounced is sent at start-up (`announce_owed_comparisons`).
+    """
     if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE or not update.effective_user:
         return
-    for check in deps(context).store.finished_unannounced_of(str(update.effective_user.id)):
-        await announce(context, check)
+    store = deps(context).store
+    if not store.finished_here:  # nobody finished a check since the last look
+        return
+    external_id = str(update.effective_user.id)
+    known = store.known_user(CHANNEL, external_id)
+    if known is None or known[0] not in store.finished_here:
+        return
+    store.finished_here.discard(known[0])
+    try:
+        for check in store.finished_unannounced_of(external_id):
+            await announce(context, check)
+    except BaseException:
+        store.finished_here.add(known[0])  # not announced: the partner's next update tries again
+        raise
 
 
 async def announce(context: ContextTypes.DEFAULT_TYPE, check: PartnerAssessment) -> bool:
     """Both sides' comparison, then the assessment marked announced: at least once, as a reminder is.
 
     Marked only once Telegram confirmed both sends, so a process killed in between sends it again after the
-    restart (`announce_owed_comparisons`, or the partner's next update) instead of never; a side that blocked
+    restart (`announce_owed_comparisons`) instead of never; a side that blocked
     the bot, is gone or whose send Telegram refused is skipped. Run in the partner's turn, so two announcements
     never race.
     """
