@@ -6,6 +6,7 @@ what `Step.recorded` lists in one transaction, then renders `Step.outputs`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,9 @@ class Facts:
     can_go_back: bool = False
 
 
+PLANS_KEPT = 512  # a few steps of each owner answering at the same time
+
+
 class Conversation:
     """The rules of the conversation over one knowledge base; shared by every session, which it holds nothing of
     (a memo of the last plan aside, keyed by the answers it was made from)."""
@@ -116,7 +120,7 @@ class Conversation:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.machine = machine()
-        self._last_plan: tuple[tuple, tuple[Question, ...]] | None = None
+        self._plans: OrderedDict[tuple, tuple[Question, ...]] = OrderedDict()  # the latest first-asked last
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -130,17 +134,22 @@ class Conversation:
         return result
 
     def plan_for(self, session: Session) -> list[Question]:
-        """The session's plan; the last one is kept, since a step asks for the same plan three or four times."""
+        """The session's plan; recent plans are kept, since a step asks for the same plan three or four times,
+        and the next step of the same owner for the one this step ended with (owners' steps interleave)."""
         mode, answers = session.mode or "full", self.effective_answers(session)
         try:
             key: tuple | None = (mode, session.focus, tuple(sorted(answers.items())))
+            kept = self._plans.get(key)
         except TypeError:  # an unhashable answer value: compute it every time
-            key = None
-        if key is not None and self._last_plan is not None and self._last_plan[0] == key:
-            return list(self._last_plan[1])
+            key, kept = None, None
+        if kept is not None:
+            self._plans.move_to_end(key)
+            return list(kept)
         questions = plan(self.kb, mode, session.focus, answers)
         if key is not None:
-            self._last_plan = (key, tuple(questions))
+            self._plans[key] = tuple(questions)
+            if len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
         return questions
 
     def effective_answers(self, session: Session) -> dict[str, Any]:
