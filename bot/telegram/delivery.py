@@ -1,9 +1,9 @@
 """Send a step's replies to Telegram: what the owner waits for first, the rest alongside.
 
-On the answer path three things happen together (`asyncio.gather`): the callback is answered, the
-question just answered is closed (edited to show the answer, its buttons gone) and the next messages are
-sent, in order among themselves. A dimension's insight heads the next question's message instead of
-being a message of its own, so the next question costs one Bot API round trip. Once the replies are
+On the answer path three things happen together: the next messages are sent, in order among themselves,
+while the callback is answered and the question just answered is closed (edited to show the answer, its
+buttons gone). A dimension's insight heads the next question's message (the last one, the report's) instead
+of being a message of its own, so the next question costs one Bot API round trip. Once the replies are
 confirmed, the prompt the step owed is cleared; a send that fails for good leaves it owed, and
 `bot.telegram.jobs` sends it again.
 """
