@@ -120,7 +120,7 @@ class Conversation:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.machine = machine()
-        self._plans: OrderedDict[tuple, tuple[Question, ...]] = OrderedDict()  # the latest first-asked last
+        self._plans: OrderedDict[tuple, tuple[Question, ...]] = OrderedDict()  # least recently used first
 
     # -- public ---------------------------------------------------------------------------------
 

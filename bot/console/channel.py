@@ -14,7 +14,7 @@ from bot.console.reminders import show_due
 from bot.services.advisor import Advisor
 from bot.settings import Settings
 from bot.storage.store import Store
-from bot.views.i18n import t
+from bot.views.i18n import t, words
 from bot.views.prompts import ask_view, confirm_share_view, discard_text, insight_view, reask_view
 from bot.views.render import render
 from bot.views.report import build_report_view
@@ -48,10 +48,7 @@ class ConsoleChannel:
         self.stdin = stdin
         self.stdout = stdout
         self.user_id = advisor.store.user(*CONSOLE_USER, locale).id
-        self.keywords = {
-            name: {w.strip().lower() for w in t(locale, f"console.keywords.{name}").split(",")}
-            for name in ("back", "skip", "why", "quit")
-        }
+        self.keywords = {name: words(locale, f"console.keywords.{name}") for name in ("back", "skip", "why", "quit")}
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")

@@ -165,14 +165,15 @@ class ReminderService:
     def awaited(self, user_id: int) -> str | None:
         """The metric question a typed number now answers, if the owner tapped its button within the hour."""
         row = self.store.reminder(user_id)
-        if row is None or row.awaiting is None or (row.awaiting_until or 0) < epoch(self.clock()):
-            return None
-        return row.awaiting
+        return row.awaiting if row is not None and self._still_awaited(row.awaiting, row.awaiting_until) else None
 
     def awaits_number(self, channel: str, external_id: str) -> bool:
         """Whether a number typed by this identity now answers a metric question (see `awaited`)."""
         found = self.store.awaiting_of(channel, external_id)
-        return found is not None and (found[1] or 0) >= epoch(self.clock())
+        return found is not None and self._still_awaited(*found)
+
+    def _still_awaited(self, question: str | None, until: int | None) -> bool:
+        return question is not None and (until or 0) >= epoch(self.clock())
 
     def update_metric(self, user_id: int, text: str) -> Report:
         """The typed number replaces the awaited answer and the check is scored again, and kept; AnswerError

@@ -47,3 +47,8 @@ def t(locale: str, key: str, /, **values: Any) -> str:
     """The string `key` in `locale`, with `{placeholders}` filled; KeyError for a key that does not exist."""
     text = catalog(locale if locale in LOCALES else DEFAULT_LOCALE)[key]
     return text.format(**values) if values else text
+
+
+def words(locale: str, key: str) -> frozenset[str]:
+    """A catalog entry that lists words ("b,back,返回"), as the lower-case words a user may type."""
+    return frozenset(w.strip().lower() for w in t(locale, key).split(","))

@@ -16,7 +16,7 @@ from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import begin_check, deliver, reply_plain, run_event
 from bot.telegram.handlers.start import addressed_to_us, forget_answer, free_text, help_command
 from bot.telegram.replies import Reply, line, question_text
-from bot.views.i18n import LOCALES, t
+from bot.views.i18n import LOCALES, t, words
 from bot.views.prompts import describe_value
 from dialogs.conversation import Answer, Back, Cancel, Confirm, Event, Resume, Skip, Why
 from dialogs.machine import Stage
@@ -29,8 +29,8 @@ TYPED_KEYWORDS = ("back", "skip", "why")  # the console's keywords, in both lang
 @functools.cache
 def _keyword_events() -> dict[str, Event]:
     """Every typed keyword in every language, with its event."""
-    return {word.strip(): NAV_EVENTS[name] for name in reversed(TYPED_KEYWORDS) for locale in LOCALES
-            for word in t(locale, f"console.keywords.{name}").split(",")}
+    return {word: NAV_EVENTS[name] for name in reversed(TYPED_KEYWORDS) for locale in LOCALES
+            for word in words(locale, f"console.keywords.{name}")}
 
 
 def typed_keyword(text: str) -> Event | None:
