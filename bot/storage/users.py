@@ -15,6 +15,7 @@ class User:
     locale: str
     locale_chosen: bool
     active: bool
+    reminders_suspended: bool = False  # as read with the user, at the start of the update
 
 
 class UserRecords:
@@ -23,9 +24,13 @@ class UserRecords:
     db: Database
 
     def user(self, channel: str, external_id: str, locale: str) -> User:
-        """The user behind a channel identity, created on first contact with the given locale."""
+        """The user behind a channel identity, created on first contact with the given locale.
+
+        Whether their reminders are suspended comes with it, in the same read (see `User.reminders_suspended`).
+        """
         row = self.db.execute(
-            "SELECT id, locale, locale_chosen, active FROM users WHERE channel = ? AND external_id = ?",
+            "SELECT u.id, u.locale, u.locale_chosen, u.active, r.suspended FROM users u"
+            " LEFT JOIN reminders r ON r.user_id = u.id WHERE u.channel = ? AND u.external_id = ?",
             [channel, external_id],
         ).fetchone()
         if row is None:
@@ -36,7 +41,7 @@ class UserRecords:
                     [channel, external_id, locale, now(), now()],
                 )
             return User(cursor.lastrowid, locale, False, True)
-        return User(row[0], row[1], bool(row[2]), bool(row[3]))
+        return User(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4]))
 
     def set_locale(self, user_id: int, locale: str) -> None:
         with self.db.atomic():

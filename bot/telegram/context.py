@@ -41,4 +41,10 @@ def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:
         user = dataclasses.replace(user, locale=client)
     if not user.active:  # they wrote to us again, so they unblocked the bot
         store.set_active(user.id, True)
+    context.read_user = user  # PTB gives every handler of one update the same context
     return user
+
+
+def user_read(context: ContextTypes.DEFAULT_TYPE) -> User | None:
+    """The user as `current_user` read them earlier in this update; None when no handler asked."""
+    return getattr(context, "read_user", None)

@@ -117,6 +117,16 @@ def _kept_question_text(kb: _Same, ask: Ask, locale: str, why: str, answered: st
     return _question_text(kb.kb, ask, locale, why, answered)
 
 
+def insight_text(kb: KnowledgeBase, insight: Insight, locale: str) -> str:
+    """The insight after a dimension; kept like question texts (one per dimension, score, band and trap)."""
+    return _kept_insight_text(_Same(kb), insight, locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept_insight_text(kb: _Same, insight: Insight, locale: str) -> str:
+    return render("insight.tg.j2", locale, v=insight_view(kb.kb, insight, locale))
+
+
 class _Same:
     """A knowledge base as a cache key: by identity (it never changes, and its dicts make it unhashable)."""
 
@@ -178,7 +188,7 @@ def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, loca
             replies.append(Reply(render("line.tg.j2", locale, lines=[discard_text(output, locale)]),
                                  discard_keyboard(locale, output)))
         elif isinstance(output, Insight):
-            replies.append(Reply(render("insight.tg.j2", locale, v=insight_view(kb, output, locale))))
+            replies.append(Reply(insight_text(kb, output, locale)))
         elif isinstance(output, ReportReady):
             replies.extend(report_replies(kb, output.report, locale, lead=line(locale, "conv.report_ready")))
         elif isinstance(output, Menu):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from bot.views.formatting import metric_value, plain_number
@@ -17,12 +16,25 @@ BAND_MARKERS = {"fatal": "🔴", "weak": "🟠", "fair": "🟡", "strong": "🟢
 
 def finding_text(kb: KnowledgeBase, finding: Finding, locale: str) -> str:
     """A rule's finding with its {metric} placeholders filled from the owner's numbers, with their units."""
-    values = defaultdict(lambda: "?", {k: metric_value(kb.metrics[k].unit, v, locale)
-                                       for k, v in finding.metrics.items()})
-    if kb.metrics.get("managers") and "managers" in finding.metrics:  # counts read as bare numbers
-        values["managers"] = plain_number(finding.metrics["managers"])
-    text = finding.rule.finding(locale).format_map(values) if finding.rule.finding else ""
+    sentence = finding.rule.finding(locale) if finding.rule.finding else ""
+    text = sentence.format_map(_MetricTexts(kb, finding.metrics, locale))
     return space_cjk(text) if locale == "zh" else text
+
+
+class _MetricTexts(dict):
+    """The owner's metric values as a finding's sentence shows them, made only for the placeholders it has
+    (a finding carries every metric, a sentence names one or two); "?" for a metric not computed."""
+
+    def __init__(self, kb: KnowledgeBase, metrics: dict[str, float], locale: str) -> None:
+        super().__init__()
+        self.kb, self.metrics, self.locale = kb, metrics, locale
+
+    def __missing__(self, key: str) -> str:
+        if key not in self.metrics:
+            return "?"
+        if key == "managers":  # a count, read as a bare number
+            return plain_number(self.metrics[key])
+        return metric_value(self.kb.metrics[key].unit, self.metrics[key], self.locale)
 
 
 def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:

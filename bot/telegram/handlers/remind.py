@@ -12,7 +12,7 @@ from bot.services.reminders import ReminderService
 from bot.services.schedule import Schedule
 from bot.storage.store import User
 from bot.telegram import callbacks, reminder_jobs
-from bot.telegram.context import CHANNEL, current_user, deps
+from bot.telegram.context import CHANNEL, current_user, deps, user_read
 from bot.telegram.delivery import reply_plain
 from bot.telegram.handlers import reminder_buttons
 from bot.telegram.reminder_jobs import service
@@ -125,10 +125,14 @@ async def after_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """After every private update: an owner who had blocked the bot and writes again gets their reminders back.
 
     Reads only: a user this update did not create (or one who blocked the bot, or was just forgotten) is left
-    alone.
+    alone. The user's own read at the start of the update (`current_user`) says whether anything is suspended
+    (only the sweep suspends, when a reminder was refused), so most updates need no read here.
     """
     chat = update.effective_chat
     if update.effective_user is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    read = user_read(context)
+    if read is not None and not read.reminders_suspended:
         return
     user_id = deps(context).store.suspended_reminder_of(CHANNEL, str(update.effective_user.id))
     if user_id is not None:
