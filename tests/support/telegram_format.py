@@ -69,6 +69,23 @@ def _byte_offset(src: str, index: int) -> int:
     return len(src[:index].encode("utf-8"))
 
 
+_SPECIAL_HTML = re.compile("[&<]")
+
+
+class _ByteOffsets:
+    """UTF-8 byte offsets of indexes into `src` asked for in increasing order, each counted from the last."""
+
+    def __init__(self, src: str) -> None:
+        self.src, self.index, self.offset = src, 0, 0
+
+    def at(self, index: int) -> int:
+        if index < self.index:
+            return _byte_offset(self.src, index)
+        self.offset += len(self.src[self.index:index].encode("utf-8"))
+        self.index = index
+        return self.offset
+
+
 @dataclass
 class _Open:
     tag: str
@@ -162,6 +179,7 @@ def parse_html(src: str, *, strict_ampersand: bool = True) -> tuple[str, list[JS
     out = _Output()
     stack: list[_Open] = []
     entities: list[JSONDict] = []
+    offsets = _ByteOffsets(src)
     i, n = 0, len(src)
     while i < n:
         char = src[i]
@@ -170,10 +188,12 @@ def parse_html(src: str, *, strict_ampersand: bool = True) -> tuple[str, list[JS
             out.add(text)
             continue
         if char != "<":
-            out.add(char)
-            i += 1
+            run_end = _SPECIAL_HTML.search(src, i)  # the text up to the next "&" or "<" is taken as it is
+            stop = run_end.start() if run_end else n
+            out.add(src[i:stop])
+            i = stop
             continue
-        begin = _byte_offset(src, i)
+        begin = offsets.at(i)
         if src.startswith("</", i):
             end = src.find(">", i)
             if end == -1:
