@@ -145,9 +145,7 @@ async def _close_previous_question(context, user: User, tapped: Message | None, 
 
     Best effort: the next question is what matters, so a failure here is logged and nothing more.
     """
-    store = deps(context).store
-    previous = store.prompt_message(user.id)
-    target = (tapped.chat_id, tapped.message_id) if tapped is not None else previous
+    target = (tapped.chat_id, tapped.message_id) if tapped is not None else deps(context).store.prompt_message(user.id)
     if target is None:
         return
     try:
