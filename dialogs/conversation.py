@@ -159,7 +159,7 @@ class Conversation:
         """The current question with its progress line and any earlier answer to it."""
         questions = self.plan_for(session)
         question = self.kb.questions[session.current or ""]
-        if question not in questions:  # only for a stale session: treat it as the last of the plan
+        if all(q is not question for q in questions):  # a stale session: treat it as the last of the plan
             questions = [*questions, question]
         return Ask(question.id, progress(questions, question), session.answers.get(question.id), note,
                    can_go_back=bool(session.asked))

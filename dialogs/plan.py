@@ -29,5 +29,8 @@ def progress(questions: list[Question], current: Question) -> tuple[int, int, in
     """(dimension n, of dimensions, question n, of questions in this dimension), all 1-based."""
     dimensions = list(dict.fromkeys(q.dimension for q in questions))
     in_dimension = [q for q in questions if q.dimension == current.dimension]
-    return (dimensions.index(current.dimension) + 1, len(dimensions),
-            in_dimension.index(current) + 1, len(in_dimension))
+    # by identity: the knowledge base holds one object per question, and comparing fields costs a microsecond
+    position = next((n for n, q in enumerate(in_dimension, start=1) if q is current), 0)
+    if not position:
+        raise ValueError(f"question {current.id} is not in the plan")
+    return (dimensions.index(current.dimension) + 1, len(dimensions), position, len(in_dimension))

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 import bot.storage.checks as storage
 from bot.services.advisor import Advisor
@@ -100,6 +102,38 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
         assert migrations.pending(second.db) == []
     finally:
         second.close()
+
+
+def test_a_database_of_the_previous_version_keeps_its_answers_and_scores(db_path: Path) -> None:
+    """The newest migration rebuilds answers and dimension_scores WITHOUT ROWID; every row they held stays."""
+    previous = Migrations("sme_advisor")
+    for migration in migrations._migrations[:-1]:
+        previous(name=migration.name)(migration.fn)
+    db_path.parent.mkdir(parents=True)
+    old = Database(db_path)
+    previous.apply(old)
+    stamp = "2026-11-30T09:00:00+00:00"
+    old.execute("INSERT INTO users (id, channel, external_id, locale, created) VALUES (1, 'test', 'o', 'zh', ?)",
+                [stamp])
+    old.execute("INSERT INTO companies (id, owner_id, created) VALUES (1, 1, ?)", [stamp])
+    old.execute("INSERT INTO assessments (id, company_id, user_id, mode, status, started, finished, overall, band)"
+                " VALUES (1, 1, 1, 'quick', 'finished', ?, ?, 61, 'fair')", [stamp, stamp])
+    answers = [(1, "cash_available", json.dumps(800000), stamp), (1, "ret_repeat_share", json.dumps(40), stamp)]
+    old.conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", answers)
+    old.conn.executemany("INSERT INTO dimension_scores VALUES (?, ?, ?, ?)", [(1, "cash", 72, "fair")])
+    old.conn.commit()
+    old.close()
+
+    store = Store(db_path)
+    try:
+        for table in ("answers", "dimension_scores"):
+            sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+            assert sql.endswith("WITHOUT ROWID")
+        assert store.latest_finished(1).answers == {"cash_available": 800000, "ret_repeat_share": 40}
+        assert store.db.execute("SELECT * FROM dimension_scores").fetchall() == [(1, "cash", 72, "fair")]
+        assert raw(db_path, "PRAGMA integrity_check") == [("ok",)]
+    finally:
+        store.close()
 
 
 def test_wal_mode_is_on(store: Store, db_path: Path) -> None:
