@@ -4,7 +4,8 @@ Every owner answers as soon as the previous answer was handled (a closed loop, n
 throughput is what the bot itself costs. The fake Bot API answers every call after 1 ms; the store is a real
 SQLite file opened as `sme-advisor run` opens it (WAL, synchronous=NORMAL, group commit before every reply).
 In the same run a bare bot gets the same updates and makes the same Bot API calls for each of them (recorded
-from the advisor's run, with the same methods, parameters and overlap) and does nothing else: no parsing,
+from the advisor's run, with the same methods, parameters and overlap, through the PTB methods any bot
+calls: `send_message`, `edit_message_text`, `answer_callback_query`) and does nothing else: no parsing,
 no scoring, no storage. Owners go by what their chat shows, as a person would (see `Owner`).
 
 `ratio` is echo_updates_per_s / updates_per_s, so 1.0 means the bot costs no more than the Bot API calls
@@ -22,15 +23,14 @@ import asyncio
 import contextvars
 import json
 import random
+import re
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, TypeHandler
-from telegram.warnings import PTBUserWarning
 
 from bot.settings import Secret, Settings
 from bot.storage.store import Store
@@ -220,11 +220,6 @@ async def advisor_run(db_path: Path, log: CallLog, owners_at_once: int = OWNERS,
     return elapsed, latencies, {owner.user_id: owner.updates for owner in owners}, len(core.errors)
 
 
-# What PTB turns the answer into, as the bot's own send_message, edit_message_text and so on do
-RETURNS = {"sendMessage": Message, "sendPhoto": Message, "sendDocument": Message, "editMessageText": Message,
-           "editMessageReplyMarkup": Message, "editMessageCaption": Message, "editMessageMedia": Message}
-
-
 async def echo_run(scripts: dict[int, list[JSONDict]], log: CallLog) -> tuple[float, list[float], int]:
     """The same updates to a bot whose one handler replays the advisor's Bot API calls for each.
 
@@ -238,13 +233,9 @@ async def echo_run(scripts: dict[int, list[JSONDict]], log: CallLog) -> tuple[fl
 
     async def replay(update: Update, context) -> None:
         for batch in log.batches(_current_update.get()):
-            await asyncio.gather(*(context.bot.do_api_request(call.method, api_kwargs=same_call(call, update),
-                                                              return_type=RETURNS.get(call.method))
-                                   for call in batch), return_exceptions=True)
+            await asyncio.gather(*(call_again(context.bot, call, update) for call in batch), return_exceptions=True)
 
     app.add_handler(TypeHandler(Update, replay))
-    # do_api_request suggests the named method for each call; the bare bot means to call it by name
-    warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
     await app.initialize()
     await app.start()
     core.latency = LATENCY
@@ -273,6 +264,17 @@ def remade(core: FakeTelegram, original: JSONDict) -> JSONDict:
     message = original["message"]
     return core.user_message(message["from"]["id"], message["text"], message["from"].get("language_code"),
                              enqueue=False)
+
+
+def call_again(bot, call: Call, update: Update):
+    """The advisor's call made again through the PTB method any bot makes it with (`send_message` for
+    sendMessage), with the same parameters; keyboards go as the JSON recorded, as the advisor sends its own
+    question keyboards."""
+    params = same_call(call, update)
+    structured = {key: value for key, value in params.items() if isinstance(value, dict | list)}
+    plain = {key: value for key, value in params.items() if key not in structured}
+    method = getattr(bot, re.sub(r"(?<!^)(?=[A-Z])", "_", call.method).lower())
+    return method(**plain, api_kwargs=structured or None)
 
 
 def same_call(call: Call, update: Update) -> JSONDict:
