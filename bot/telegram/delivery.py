@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.storage.store import User
 from bot.telegram.context import deps
+from bot.telegram.durable import acknowledging_nothing
 from bot.telegram.replies import SAFE_LIMIT, Reply, replies_for
 from bot.telegram.sending import UserBlockedBot, drop_keyboard, edit_or_send, send
 from bot.views.render import render
@@ -99,11 +100,16 @@ async def _send_all(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: l
 
 
 async def _answer_query(query: CallbackQuery | None) -> None:
-    """Stop the button's spinner; best effort, a query too old to answer changes nothing."""
+    """Stop the button's spinner; best effort, a query too old to answer changes nothing.
+
+    An answer without text acknowledges nothing, so it need not wait for the step's commit to reach the disk:
+    it goes while the commit is synced, and the edit that shows the answer waits as every reply does.
+    """
     if query is None:
         return
     try:
-        await query.answer()
+        with acknowledging_nothing():
+            await query.answer()
     except TelegramError as error:
         log.info("could not answer a callback query: %s", type(error).__name__)
 

@@ -2,7 +2,8 @@
 
 Every Bot API call but getUpdates passes PTB's rate limiter; this one first waits for the store's group
 commit (`bot.storage.group_commit`), then hands the call to the real limiter. One place covers every reply:
-the next question, a report, a reminder, a share link.
+the next question, a report, a reminder, a share link. Only calls that acknowledge nothing skip the wait
+(`acknowledging_nothing`): "your answer was not saved", and a tapped button's bare callback answer.
 """
 
 from __future__ import annotations

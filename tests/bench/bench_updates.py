@@ -13,7 +13,8 @@ it has to make. Both use PTB's rate limiter with Telegram's limits off, which wo
 a second and measure nothing of the bot (the sweep's rate against that limit is in bench_reminders.py).
 The machine's speed varies by up to a fifth from one minute to the next (measured on the CI machine), so
 the rounds are interleaved and the best of each bot is kept, as `timeit` keeps the best of its repeats.
-The latency figures come from a second run where each owner answers about every THINK seconds.
+The latency figures come from runs where each owner answers about every THINK seconds: PACED_RUNS of
+them, and the one in the middle by p95 is reported (the median run, not the best).
 The last line printed is JSON: updates_per_s, echo_updates_per_s, ratio, p95_ms, p99_ms.
 """
 
@@ -48,8 +49,9 @@ NUMBERS = {"cash_available": "80万", "cash_fixed_costs": "10万", "ret_repeat_s
            "ret_complaint_hours": "4", "cost_headcount": "20", "cost_managers": "3", "adapt_online_share": "30%",
            "risk_top_customer_share": "20%", "risk_backup_supplier_count": "2", "cash_receivables": "10%",
            "cash_inventory": "30天"}
-ROUNDS = 5
+ROUNDS = 8
 THINK = 0.5  # seconds an owner takes to answer, on average, in the latency run: far quicker than a person
+PACED_RUNS = 3  # latency runs; the figures are the middle one's (by p95), so one slow minute of the VM is not all
 GOALS = {"ratio": 1.5, "p95_ms": 20.0}
 KB = get_knowledge()
 
@@ -312,8 +314,15 @@ def test_updates_per_second(tmp_path: Path) -> None:
     updates = len(latencies)
 
     # Latency: the same owners at once, each answering about THINK seconds after the previous reply.
-    _, paced, _, paced_refused = asyncio.run(advisor_run(tmp_path / "paced.db", CallLog(), think=THINK))
-    refused.append(paced_refused)
+    runs = []
+    for run in range(PACED_RUNS):
+        _, latencies, _, paced_refused = asyncio.run(advisor_run(tmp_path / f"paced-{run}.db", CallLog(), think=THINK))
+        refused.append(paced_refused)
+        runs.append(latencies)
+        print(f"\n[bench] latency run {run + 1}: median {percentile(latencies, 0.5) * 1000:.2f} ms,"
+              f" p95 {percentile(latencies, 0.95) * 1000:.2f} ms, p99 {percentile(latencies, 0.99) * 1000:.2f} ms",
+              end="")
+    paced = sorted(runs, key=lambda latencies: percentile(latencies, 0.95))[len(runs) // 2]
     figures = {
         "updates_per_s": round(best, 1),
         "echo_updates_per_s": round(echo_best, 1),
@@ -324,7 +333,7 @@ def test_updates_per_second(tmp_path: Path) -> None:
     print(f"\n[bench] {OWNERS} owners, {updates} updates, {calls} Bot API calls ({calls / updates:.2f} per update),"
           f" Bot API {LATENCY * 1000:.0f} ms, best of {ROUNDS}: advisor {figures['updates_per_s']}/s, bare bot"
           f" {figures['echo_updates_per_s']}/s, ratio {figures['ratio']} (goal <= {GOALS['ratio']})")
-    print(f"[bench] {OWNERS} owners at once answering every {THINK} s on average: median"
+    print(f"[bench] {OWNERS} owners at once answering every {THINK} s on average, middle of {PACED_RUNS} runs: median"
           f" {percentile(paced, 0.5) * 1000:.2f} ms, p95 {figures['p95_ms']} ms (goal < {GOALS['p95_ms']:.0f}),"
           f" p99 {figures['p99_ms']} ms per update, from process_update to its last Bot API answer")
     print(json.dumps(figures))
