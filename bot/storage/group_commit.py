@@ -61,7 +61,11 @@ class GroupCommit:
         future.set_result(None)
 
     def sync_now(self) -> None:
-        """fsync the WAL file (and its folder the first time a WAL file is seen, as SQLite's FULL would).
+        """Sync the WAL file (and its folder the first time a WAL file is seen, as SQLite's FULL would).
+
+        `fdatasync`, as SQLite itself syncs on Linux: the data and whatever is needed to read it back (the
+        file's size) reach the disk, the modification time need not (0.22 ms against 0.27-0.45 for fsync
+        here, a WAL rewritten in place).
 
         The WAL file is opened read-only and closed again; SQLite keeps no locks on it (they live in the
         `-shm` file and the database file, which this never opens).
@@ -69,7 +73,7 @@ class GroupCommit:
         try:
             fd = os.open(self.wal, os.O_RDONLY)
             try:
-                os.fsync(fd)
+                os.fdatasync(fd)
                 inode = os.fstat(fd).st_ino
             finally:
                 os.close(fd)

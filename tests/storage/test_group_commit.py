@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,17 @@ def synchronous(store: Store) -> int:
 
 @pytest.fixture
 def fsynced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The path of every file or folder fsynced, in order (the real fsync still runs)."""
+    """The path of every file or folder synced (fsync or fdatasync), in order (the real call still runs)."""
     paths: list[str] = []
-    real = os.fsync
 
-    def spy(fd: int) -> None:
-        paths.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
+    def spying(real: Callable[[int], None]) -> Callable[[int], None]:
+        def spy(fd: int) -> None:
+            paths.append(os.readlink(f"/proc/self/fd/{fd}"))
+            real(fd)
+        return spy
 
-    monkeypatch.setattr(os, "fsync", spy)
+    monkeypatch.setattr(os, "fsync", spying(os.fsync))
+    monkeypatch.setattr(os, "fdatasync", spying(os.fdatasync))
     return paths
 
 
@@ -75,6 +78,7 @@ async def test_a_failed_fsync_is_a_fatal_storage_error_for_every_waiter(
     try:
         store.user("telegram", "1", "zh")
         monkeypatch.setattr(os, "fsync", failing)
+        monkeypatch.setattr(os, "fdatasync", failing)
         results = await asyncio.gather(store.durable(), store.durable(), return_exceptions=True)
         assert all(isinstance(r, StorageError) for r in results), results
         assert {r.fault for r in results} == {Fault.CORRUPT}  # the bot stops: a later fsync proves nothing

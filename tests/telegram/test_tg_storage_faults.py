@@ -93,6 +93,7 @@ async def test_a_disk_that_cannot_sync_says_not_saved_and_stops_the_bot(harness:
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(os, "fsync", failing)
+    monkeypatch.setattr(os, "fdatasync", failing)
     await chat.send("附近写字楼的上班族")
     assert chat.reply_texts == [t("zh", "tg.not_saved")]  # not "saved", and not silence
     assert [text for text, _ in chat.buttons] == [t("zh", "buttons.resume")]  # and no next question went out
