@@ -207,11 +207,15 @@ class KnowledgeBase:
     summary: Summary
     questions: MappingProxyType[str, Question] = field(init=False)
     dimension_by_id: MappingProxyType[str, Dimension] = field(init=False)
+    metric_questions: tuple[Question, ...] = field(init=False)  # the questions whose answer is a metric, in order
+    derived_metrics: tuple[Metric, ...] = field(init=False)  # metrics computed from two others (runway)
 
     def __post_init__(self) -> None:
         questions = {q.id: q for d in self.dimensions for q in d.questions}
         object.__setattr__(self, "questions", MappingProxyType(questions))
         object.__setattr__(self, "dimension_by_id", MappingProxyType({d.id: d for d in self.dimensions}))
+        object.__setattr__(self, "metric_questions", tuple(q for q in questions.values() if q.metric))
+        object.__setattr__(self, "derived_metrics", tuple(m for m in self.metrics.values() if m.derived))
 
     def dimension(self, dimension_id: str) -> Dimension:
         return self.dimension_by_id[dimension_id]

@@ -84,15 +84,14 @@ class DimensionResult:
 def compute_metrics(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, float]:
     """Metric values from numeric answers, plus those derived from them (runway, manager share)."""
     values: dict[str, float] = {}
-    for question in kb.questions.values():  # in the knowledge base's order, whatever the answers' order
+    for question in kb.metric_questions:  # in the knowledge base's order, whatever the answers' order
         value = answers.get(question.id)
-        if question.metric and isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             values[question.metric] = float(value)
-    for metric in kb.metrics.values():
-        if metric.derived:
-            top, bottom, factor = metric.derived
-            if top in values and values.get(bottom):
-                values[metric.id] = values[top] / values[bottom] * factor
+    for metric in kb.derived_metrics:
+        top, bottom, factor = metric.derived
+        if top in values and values.get(bottom):
+            values[metric.id] = values[top] / values[bottom] * factor
     return values
 
 
