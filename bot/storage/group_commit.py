@@ -31,7 +31,7 @@ class GroupCommit:
         self.wal = Path(f"{path}-wal")
         self._changes = changes
         self._synced = changes()  # opening committed the migrations with FULL: on disk already
-        self._flush: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] | None = None  # of the sync scheduled, if one is
         self._wal_inode: int | None = None
 
     @property
@@ -40,25 +40,35 @@ class GroupCommit:
         return self._changes() > self._synced
 
     async def durable(self) -> None:
-        """Return once every commit made before this call is on disk (a StorageError if it cannot be)."""
+        """Return once every commit made before this call is on disk (a StorageError if it cannot be).
+
+        Each waiter awaits a future of its own, so one cancelled leaves the sync to the others, and the
+        waiter wakes in the loop turn after the sync (a shared future behind `asyncio.shield` took two).
+        """
         if not self.pending:
             return
-        if self._flush is None:
-            loop = asyncio.get_running_loop()
-            self._flush = loop.create_future()
+        loop = asyncio.get_running_loop()
+        if self._waiters is None:
+            self._waiters = []
             loop.call_soon(self._flush_now)
-        await asyncio.shield(self._flush)  # one waiter cancelled leaves the flush to the others
+        waiter = loop.create_future()
+        self._waiters.append(waiter)
+        await waiter
 
     def _flush_now(self) -> None:
-        future, self._flush = self._flush, None
+        waiters, self._waiters = self._waiters or [], None
         covered = self._changes()  # every commit made so far, the waiters' included
         try:
             self.sync_now()
         except StorageError as error:
-            future.set_exception(error)
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(error)
             return
         self._synced = max(self._synced, covered)
-        future.set_result(None)
+        for waiter in waiters:
+            if not waiter.done():  # a waiter cancelled meanwhile
+                waiter.set_result(None)
 
     def sync_now(self) -> None:
         """Sync the WAL file (and its folder the first time a WAL file is seen, as SQLite's FULL would).

@@ -129,7 +129,12 @@ async def _alongside(first: Coroutine[Any, Any, T], *others: Coroutine[Any, Any,
     except Exception:
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    await asyncio.gather(*tasks)
+    for n, task in enumerate(tasks):  # in turn, not gathered: a finished task costs no loop turn, gather one
+        try:
+            await task
+        except Exception:
+            await asyncio.gather(*tasks[n + 1:], return_exceptions=True)
+            raise
     return result
 
 

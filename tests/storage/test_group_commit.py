@@ -98,3 +98,18 @@ async def test_a_deleted_wal_is_the_replaced_database_fault(tmp_path: Path) -> N
         assert raised.value.fault is Fault.REPLACED  # the bot stops with one line, as for a replaced file
     finally:
         store.close()
+
+
+async def test_a_waiter_cancelled_leaves_the_sync_to_the_others(tmp_path: Path, fsynced: list[str]) -> None:
+    store = Store(tmp_path / "g.db", group_commit=True)
+    try:
+        store.user("telegram", "1", "zh")
+        leaving, staying = asyncio.ensure_future(store.durable()), asyncio.ensure_future(store.durable())
+        await asyncio.sleep(0)  # both wait for the one sync scheduled
+        leaving.cancel()
+        await staying  # synced all the same
+        assert leaving.cancelled()
+        assert fsynced == [str(tmp_path / "g.db-wal"), str(tmp_path)]
+        assert not store.group_commit.pending
+    finally:
+        store.close()
