@@ -12,7 +12,8 @@ no scoring, no storage. Owners go by what their chat shows, as a person would (s
 it has to make. Both use PTB's rate limiter with Telegram's limits off, which would cap both at 30 messages
 a second and measure nothing of the bot (the sweep's rate against that limit is in bench_reminders.py).
 The machine's speed varies by up to a fifth from one minute to the next (measured on the CI machine), so
-the rounds are interleaved and the best of each bot is kept, as `timeit` keeps the best of its repeats.
+the rounds are interleaved and the best of each bot is kept, as `timeit` keeps the best of its repeats; each
+round's own ratio and their median are printed too, since one lucky round of either bot moves the best.
 The latency figures come from runs where each owner answers about every THINK seconds: PACED_RUNS of
 them, and the one in the middle by p95 is reported (the median run, not the best).
 The last line printed is JSON: updates_per_s, echo_updates_per_s, ratio, p95_ms, p99_ms.
@@ -25,6 +26,7 @@ import contextvars
 import json
 import random
 import re
+import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,13 +302,14 @@ def test_updates_per_second(tmp_path: Path) -> None:
 
     # Throughput: as fast as the owners can go. Runs interleaved, the best of each kept, so that another job
     # taking the cores for a while does not count against one of the two bots only.
-    best, echo_best, refused, calls = 0.0, 0.0, [], 0
+    best, echo_best, refused, calls, paired = 0.0, 0.0, [], 0, []
     for run in range(ROUNDS):
         log = CallLog()
         seconds, latencies, scripts, advisor_refused = asyncio.run(advisor_run(tmp_path / f"bench-{run}.db", log))
         echo_seconds, echo_latencies, echo_refused = asyncio.run(echo_run(scripts, log))
         best = max(best, len(latencies) / seconds)
         echo_best = max(echo_best, len(echo_latencies) / echo_seconds)
+        paired.append((len(echo_latencies) / echo_seconds) / (len(latencies) / seconds))
         refused += [advisor_refused, echo_refused]
         calls = sum(len(c) for c in log.calls.values())
         print(f"\n[bench] round {run + 1}: advisor {len(latencies) / seconds:.0f} updates/s,"
@@ -333,6 +336,8 @@ def test_updates_per_second(tmp_path: Path) -> None:
     print(f"\n[bench] {OWNERS} owners, {updates} updates, {calls} Bot API calls ({calls / updates:.2f} per update),"
           f" Bot API {LATENCY * 1000:.0f} ms, best of {ROUNDS}: advisor {figures['updates_per_s']}/s, bare bot"
           f" {figures['echo_updates_per_s']}/s, ratio {figures['ratio']} (goal <= {GOALS['ratio']})")
+    print(f"[bench] each round's own ratio (the two bots a few seconds apart): {', '.join(f'{r:.2f}' for r in paired)};"
+          f" their median {statistics.median(paired):.2f}")
     print(f"[bench] {OWNERS} owners at once answering every {THINK} s on average, middle of {PACED_RUNS} runs: median"
           f" {percentile(paced, 0.5) * 1000:.2f} ms, p95 {figures['p95_ms']} ms (goal < {GOALS['p95_ms']:.0f}),"
           f" p99 {figures['p99_ms']} ms per update, from process_update to its last Bot API answer")
