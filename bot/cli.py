@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except StorageError as error:
         print(storage_message(error, settings.locale), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`assess --format json | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail again
+        return 0
 
 
 def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:

@@ -297,3 +297,18 @@ def test_process_exits_2_without_traceback_for_a_broken_file(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert "a.json" in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`sme-advisor assess --format html | head`: the pipe closes under the writer; it stops quietly."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "assess", "--answers", str(SAMPLE), "--format", "html"], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={"PATH": "/usr/bin:/bin", "SME_ADVISOR_LOCALE": "en", "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout.read(64).startswith(b"<!DOCTYPE html>")
+    process.stdout.close()  # as `head -c 64` does
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert b"Traceback" not in err
+    assert b"BrokenPipe" not in err
