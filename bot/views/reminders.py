@@ -73,8 +73,8 @@ def _board_lines(kb: KnowledgeBase, r: Reminder, locale: str) -> list[str]:
     return lines
 
 
-def reminder_lines(kb: KnowledgeBase, r: Reminder, locale: str) -> list[str]:
-    """The reminder's sentences, plain text (the templates escape them)."""
+def reminder_lines(kb: KnowledgeBase, r: Reminder, locale: str, console: bool = False) -> list[str]:
+    """The reminder's sentences, plain text (the templates escape them); the console has no buttons to point at."""
     v = r.values
     if r.kind == "dimension":
         return _board_lines(kb, r, locale)
@@ -82,7 +82,8 @@ def reminder_lines(kb: KnowledgeBase, r: Reminder, locale: str) -> list[str]:
         return [t(locale, "reminders.nudge", mode=t(locale, f"modes.{v['mode']}"),
                   answered=_counted(locale, "answered", v["answered"]))]
     if r.kind == "runway":
-        return [t(locale, "reminders.runway", months=duration("months", v["months"], locale))]
+        key = "reminders.runway_console" if console else "reminders.runway"
+        return [t(locale, key, months=duration("months", v["months"], locale))]
     if r.kind == "concentration":
         return [t(locale, "reminders.concentration", share=metric_value("percent", v["share"], locale))]
     if r.kind == "action":
@@ -109,6 +110,6 @@ def due_text(kb: KnowledgeBase, due: list[Reminder], locale: str) -> str:
     """The console's start-up line: "2 reminders due:" and one line per reminder (plain text)."""
     head = t(locale, "reminders.console_due_one") if len(due) == 1 else t(locale, "reminders.console_due",
                                                                          count=len(due))
-    items = [t(locale, "reminders.console_item", label=_label(r, locale), text=reminder_lines(kb, r, locale)[0])
-             for r in due]
+    items = [t(locale, "reminders.console_item", label=_label(r, locale),
+               text=reminder_lines(kb, r, locale, console=True)[0]) for r in due]
     return render("reminders_due.txt.j2", locale, head=head, items=items)

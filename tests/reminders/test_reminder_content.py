@@ -161,3 +161,8 @@ def test_every_reminder_renders_natively(store, kb, clock, locale: str) -> None:
     assert due_text(kb, due, locale).splitlines()[0] in (f"{len(due)} reminders due:", f"有 {len(due)} 条提醒：")
     action = next(r for r in due if r.kind == "action")
     assert ("200 days" if locale == "en" else "200 天前") in reminder_text(kb, action, locale)
+    # the runway reminder points at its update buttons on Telegram; the console, which has none, says what to do
+    runway = next(r for r in due if r.kind == "runway")
+    button = "buttons below" if locale == "en" else "按钮"
+    assert button in reminder_text(kb, runway, locale)
+    assert button not in due_text(kb, due, locale)
