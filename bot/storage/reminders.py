@@ -65,7 +65,8 @@ class ReminderRecords:
         return (found[0], found[1], bool(found[2])) if found else None
 
     def suspended_reminder_of(self, channel: str, external_id: str) -> int | None:
-        """The user id of an active channel identity whose reminders are suspended; one read, run after every update."""
+        """The user id of an active channel identity whose reminders are suspended; one read, run after an update
+        whose user was read with their reminders suspended (or not read at all)."""
         found = self.db.execute("SELECT u.id FROM users u JOIN reminders r ON r.user_id = u.id"
                                 " WHERE u.channel = ? AND u.external_id = ? AND u.active = 1 AND r.suspended = 1",
                                 [channel, external_id]).fetchone()

@@ -1,7 +1,7 @@
 """Inline keyboards of callback buttons kept as plain rows, sent as the JSON Telegram reads.
 
 PTB makes each button a frozen `TelegramObject` and turns it back into a dict on every send: about 0.3 ms
-for a question's eight buttons on this project's CI machine (`tests/bench/bench_updates.py`), and a question
+for a question's eight buttons on this project's CI machine (timed on their own), and a question
 keyboard is made for every answer. The conversation's keyboards are therefore plain rows; `bot.telegram.sending`
 passes them in `api_kwargs` (PTB's documented way to send parameters as they are), and `markup()` gives PTB's
 object wherever one is wanted.
