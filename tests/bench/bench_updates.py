@@ -4,9 +4,13 @@ Every owner answers as soon as the previous answer was handled (a closed loop, n
 throughput is what the bot itself costs. The fake Bot API answers every call after 1 ms; the store is a real
 SQLite file opened as `sme-advisor run` opens it (WAL, synchronous=NORMAL, group commit before every reply).
 In the same run a bare bot gets the same updates and makes the same Bot API calls for each of them (recorded
-from the advisor's run, with the same methods, parameters and overlap, through the PTB methods any bot
-calls: `send_message`, `edit_message_text`, `answer_callback_query`) and does nothing else: no parsing,
-no scoring, no storage. Owners go by what their chat shows, as a person would (see `Owner`).
+from an advisor run that is not timed, with the same methods, parameters and overlap, through the PTB
+methods any bot calls: `send_message`, `edit_message_text`, `answer_callback_query`) and does nothing
+else: no parsing, no scoring, no storage. Owners go by what their chat shows, as a person would (see
+`Owner`); each owner draws from a random generator of their own, so every run makes the same updates and
+the timed advisor runs need not record their calls (work the bare bot does not do). Both bots
+run as `serve` runs the advisor (`settled`): otherwise the bare bot's collections would walk the advisor's
+start-up objects, which its own process would not hold.
 
 `ratio` is echo_updates_per_s / updates_per_s, so 1.0 means the bot costs no more than the Bot API calls
 it has to make. Both use PTB's rate limiter with Telegram's limits off, which would cap both at 30 messages
@@ -135,13 +139,15 @@ class Owner:
     answered: set[int] = field(default_factory=set)  # question messages already answered
     updates: list[JSONDict] = field(default_factory=list)
     numbers: dict[str, str] = field(default_factory=dict)
+    rng: random.Random = field(init=False)  # the owner's own: the same choices however the owners interleave
 
     def __post_init__(self) -> None:
-        staff = random.randint(8, 60)
-        self.numbers = NUMBERS | {"cash_available": f"{random.randint(20, 300)}万",
-                                  "cash_fixed_costs": f"{random.randint(5, 40)}万",
-                                  "cost_headcount": str(staff), "cost_managers": str(random.randint(1, staff // 4)),
-                                  "ret_repeat_share": f"{random.randint(10, 80)}%"}
+        self.rng = random.Random(f"owner-{self.user_id}")
+        staff = self.rng.randint(8, 60)
+        self.numbers = NUMBERS | {"cash_available": f"{self.rng.randint(20, 300)}万",
+                                  "cash_fixed_costs": f"{self.rng.randint(5, 40)}万",
+                                  "cost_headcount": str(staff), "cost_managers": str(self.rng.randint(1, staff // 4)),
+                                  "ret_repeat_share": f"{self.rng.randint(10, 80)}%"}
 
     def seen(self, event: CoreEvent) -> None:
         if event.kind == "message":
@@ -158,7 +164,7 @@ class Owner:
         self.answered.add(question["message_id"])
         options = [data for data in buttons if data.startswith("a:")]
         if options:
-            return self.core.user_click(self.user_id, question["message_id"], random.choice(options), enqueue=False)
+            return self.core.user_click(self.user_id, question["message_id"], self.rng.choice(options), enqueue=False)
         typed = next((q for text, q in TYPED_BY_TEXT.items() if text in question["text"]), None)
         return self.core.user_message(self.user_id, self.numbers.get(typed, "10"), "zh-hans", enqueue=False)
 
@@ -181,13 +187,14 @@ async def drive(app, script: list[JSONDict], latencies: list[float], log_as: int
         latencies.append(time.perf_counter() - started)
 
 
-async def advisor_run(db_path: Path, log: CallLog, owners_at_once: int = OWNERS, think: float = 0.0
+async def advisor_run(db_path: Path, log: CallLog | None = None, owners_at_once: int = OWNERS, think: float = 0.0
                       ) -> tuple[float, list[float], dict[int, list[JSONDict]], int]:
     """The quick check by `owners_at_once` owners, each answering `think` seconds (on average) after the
-    previous answer was handled, or at once; (seconds, latencies, each owner's updates, calls refused)."""
+    previous answer was handled, or at once; (seconds, latencies, each owner's updates, calls refused).
+    With a `log`, every Bot API call is noted in it for the bare bot to make again."""
     core = FakeTelegram()
     store = Store(db_path, group_commit=True)  # as `sme-advisor run` opens it
-    request = LoggingRequest(core, log)
+    request = LoggingRequest(core, log) if log is not None else RecordingRequest(core)
     settings = Settings(token=Secret(TOKEN), db_path=db_path)
     app = build_application(settings, store, get_knowledge(), request, RecordingRequest(core), unlimited())
     await app.initialize()
@@ -250,9 +257,10 @@ async def echo_run(scripts: dict[int, list[JSONDict]], log: CallLog) -> tuple[fl
             await drive(app, [remade(core, original)], latencies, log_as=original["update_id"])
 
     try:
-        started = time.perf_counter()
-        await asyncio.gather(*(again(script) for script in scripts.values()))
-        elapsed = time.perf_counter() - started
+        with settled():  # as the advisor's run (see the module's docstring)
+            started = time.perf_counter()
+            await asyncio.gather(*(again(script) for script in scripts.values()))
+            elapsed = time.perf_counter() - started
     finally:
         await app.stop()
         await app.shutdown()
@@ -289,6 +297,12 @@ def same_call(call: Call, update: Update) -> JSONDict:
     return params
 
 
+def sent(scripts: dict[int, list[JSONDict]]) -> dict[int, list[str]]:
+    """What each owner typed or tapped, in order."""
+    return {owner: [u["callback_query"]["data"] if "callback_query" in u else u["message"]["text"] for u in updates]
+            for owner, updates in scripts.items()}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -300,26 +314,30 @@ def test_updates_per_second(tmp_path: Path) -> None:
     _, _, warm_scripts, _ = asyncio.run(advisor_run(tmp_path / "warm-up.db", warm_up, owners_at_once=3))
     asyncio.run(echo_run(warm_scripts, warm_up))
 
+    # The calls the bare bot makes: those of an advisor run, not timed (recording costs the advisor alone).
+    log = CallLog()
+    _, recorded, scripts, recorded_refused = asyncio.run(advisor_run(tmp_path / "recorded.db", log))
+    calls = sum(len(c) for c in log.calls.values())
+
     # Throughput: as fast as the owners can go. Runs interleaved, the best of each kept, so that another job
     # taking the cores for a while does not count against one of the two bots only.
-    best, echo_best, refused, calls, paired = 0.0, 0.0, [], 0, []
+    best, echo_best, refused, paired = 0.0, 0.0, [recorded_refused], []
     for run in range(ROUNDS):
-        log = CallLog()
-        seconds, latencies, scripts, advisor_refused = asyncio.run(advisor_run(tmp_path / f"bench-{run}.db", log))
+        seconds, latencies, same_scripts, advisor_refused = asyncio.run(advisor_run(tmp_path / f"bench-{run}.db"))
+        assert sent(same_scripts) == sent(scripts), "the owners did not send what the recorded run's did"
         echo_seconds, echo_latencies, echo_refused = asyncio.run(echo_run(scripts, log))
         best = max(best, len(latencies) / seconds)
         echo_best = max(echo_best, len(echo_latencies) / echo_seconds)
         paired.append((len(echo_latencies) / echo_seconds) / (len(latencies) / seconds))
         refused += [advisor_refused, echo_refused]
-        calls = sum(len(c) for c in log.calls.values())
         print(f"\n[bench] round {run + 1}: advisor {len(latencies) / seconds:.0f} updates/s,"
               f" bare bot {len(echo_latencies) / echo_seconds:.0f} updates/s", end="")
-    updates = len(latencies)
+    updates = len(recorded)
 
     # Latency: the same owners at once, each answering about THINK seconds after the previous reply.
     runs = []
     for run in range(PACED_RUNS):
-        _, latencies, _, paced_refused = asyncio.run(advisor_run(tmp_path / f"paced-{run}.db", CallLog(), think=THINK))
+        _, latencies, _, paced_refused = asyncio.run(advisor_run(tmp_path / f"paced-{run}.db", think=THINK))
         refused.append(paced_refused)
         runs.append(latencies)
         print(f"\n[bench] latency run {run + 1}: median {percentile(latencies, 0.5) * 1000:.2f} ms,"
