@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dialogs.parsing import MAX_ABS_NUMBER, NumberError, clean_free_text, match_option, read_number
+from dialogs.parsing import MAX_ABS_NUMBER, NumberError, clean_free_text, match_option, odd_option_number, read_number
 from dialogs.units import Converted, UnitError, convert, rule_for
 from knowledge.model import KnowledgeBase, Question
 
@@ -80,6 +80,8 @@ def choice_answer(question: Question, raw: Any) -> str:
     text = str(raw).strip()
     if question.option(text) is not None:
         return text
+    if odd_option_number(text):
+        raise AnswerError("odd_digit")  # "②" for the second option, as "②" for a number: plain digits only
     labels = [(o.id, (o.label.zh, o.label.en)) for o in question.options]
     picked = match_option(text, labels) if text else None
     if picked is None:

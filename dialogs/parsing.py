@@ -20,7 +20,8 @@ import cn2an
 
 from dialogs.unit_words import CJK_UNITS, RATE_PATTERN, TIME_UNITS, WORD_UNITS
 
-__all__ = ["NumberError", "Reading", "clean_free_text", "match_option", "parse_number", "read_number"]
+__all__ = ["NumberError", "Reading", "clean_free_text", "match_option", "odd_option_number", "parse_number",
+           "read_number"]
 
 NUMBER_ERROR_REASONS = frozenset({"empty", "not_a_number", "too_large", "too_long", "ambiguous", "odd_digit"})
 
@@ -447,6 +448,18 @@ def _fold(text: str) -> str:
     """Case-, width- and spacing-insensitive form used to compare an answer with labels."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(folded.split()).strip(_EDGE_PUNCTUATION)
+
+
+def odd_option_number(text: str) -> bool:
+    """Whether the text is a list position written with a superscript, circled or fraction digit ("²", "①",
+    "(②)"), which NFKC would read as the plain digit it looks like: refused as a typed number is ("odd_digit").
+    Digits of any script are plain digits ("٣", "３")."""
+    if not isinstance(text, str) or len(text) > MAX_OPTION_CHARS:
+        return False
+    core = text.strip().strip(_EDGE_PUNCTUATION)
+    categories = [unicodedata.category(ch) for ch in core if ch not in _ALLOWED_NL]
+    return (bool(categories) and all(c in ("Nd", *_ODD_DIGIT_CATEGORIES) for c in categories)
+            and any(c in _ODD_DIGIT_CATEGORIES for c in categories))
 
 
 def match_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | None:

@@ -213,3 +213,13 @@ def test_ask_outputs_are_plain_data(conv: Conversation) -> None:
     ask = step.outputs[0]
     assert isinstance(ask, Ask)
     json.dumps([ask.question, ask.progress, ask.previous, ask.note, ask.can_go_back])
+
+
+@pytest.mark.parametrize("raw", ["②", "²", "(②)"])
+def test_a_choice_by_an_odd_digit_is_asked_again_for_plain_digits(conv: Conversation, kb: KnowledgeBase,
+                                                                  raw: str) -> None:
+    driver = waiting_at(conv, "pos_focus_self")
+    step = driver.send(Answer(raw))
+    assert step.recorded == {}
+    assert isinstance(step.outputs[0], Reask)
+    assert step.outputs[0].reason == "odd_digit"

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.parsing import NUMBER_ERROR_REASONS, NumberError, clean_free_text, match_option, parse_number
+from dialogs.parsing import (
+    NUMBER_ERROR_REASONS,
+    NumberError,
+    clean_free_text,
+    match_option,
+    odd_option_number,
+    parse_number,
+)
 
 
 def full_width(text: str) -> str:
@@ -296,6 +303,16 @@ def test_match_option_picks(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", ["0", "5", "99", "", "  ", "?", "x" * 10_000, "bakery", "r", "业"])
 def test_match_option_picks_nothing(text: str) -> None:
     assert match_option(text, SECTORS) is None
+
+
+@pytest.mark.parametrize("text", ["²", "①", " ② ", "(③)", "2²", "½", "Ⅳ", "⑩."])
+def test_an_option_number_in_odd_digits_is_refused_as_a_typed_number_is(text: str) -> None:
+    assert odd_option_number(text)
+
+
+@pytest.mark.parametrize("text", ["2", "２", "٣", "2.", "〇", "零售", "①号店", "", "  ", "x" * 10_000])
+def test_plain_digits_and_labels_are_not_odd_option_numbers(text: str) -> None:
+    assert not odd_option_number(text)
 
 
 def test_match_option_ambiguous_prefix_is_none() -> None:
