@@ -49,6 +49,11 @@ def t(locale: str, key: str, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def sentence_gap(locale: str) -> str:
+    """What goes between two sentences: a space in English, nothing after Chinese full-width punctuation."""
+    return "" if locale == "zh" else " "
+
+
 def words(locale: str, key: str) -> frozenset[str]:
     """A catalog entry that lists words ("b,back,返回"), as the lower-case words a user may type."""
     return frozenset(w.strip().lower() for w in t(locale, key).split(","))

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from bot.views.i18n import normalize_locale, t
+from bot.views.i18n import normalize_locale, sentence_gap, t
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -47,4 +47,4 @@ def render(name: str, locale: str, **context: Any) -> str:
     def tt(key: str, **values: Any) -> str:
         return t(locale, key, **values)
 
-    return template.render(locale=locale, t=tt, **context).strip()
+    return template.render(locale=locale, t=tt, gap=sentence_gap(locale), **context).strip()

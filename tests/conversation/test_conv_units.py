@@ -7,6 +7,7 @@ import pytest
 
 from bot.views.i18n import t
 from bot.views.prompts import confirm_share_view, reask_view
+from bot.views.render import render
 from dialogs.conversation import Answer, Back, Begin, Confirm, Conversation, Skip
 from dialogs.outputs import Ask, ConfirmShare, Reask
 from dialogs.session import Session
@@ -116,3 +117,14 @@ def test_units_on_the_conversation_store_the_converted_value(conv: Conversation)
     driver = waiting_at(conv, "ret_complaint_hours")
     assert driver.send(Answer("2天")).recorded == {"ret_complaint_hours": 48}
     assert isinstance(driver.steps[-1].outputs[-1], Ask)
+
+
+@pytest.mark.parametrize(("locale", "joined"), [("zh", "。回复"), ("en", "options. Reply")])
+@pytest.mark.parametrize("template", ["reask.txt.j2", "reask.tg.j2"])
+def test_a_reask_joins_its_sentences_as_the_language_does(kb: KnowledgeBase, locale: str, joined: str,
+                                                          template: str) -> None:
+    """No space after Chinese full-width punctuation; one between English sentences."""
+    reask = Reask("pos_focus_self", "unknown_option", None, None, (1, 8, 1, 2), {})
+    text = render(template, locale, v=reask_view(kb, reask, locale))
+    assert joined in text.replace("<i>", "")
+    assert "。 " not in text
