@@ -28,8 +28,9 @@ def write_report_files(kb: KnowledgeBase, report: Report, locale: str, db: Datab
     if folder is None:
         return None
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    png, page = chart_and_page(kb, report, locale, stamp)
-    html_path = folder / page_file_name(stamp, locale)
+    here = datetime.now().astimezone().tzinfo  # the console runs on the owner's own machine: its day
+    png, page = chart_and_page(kb, report, locale, stamp, here)
+    html_path = folder / page_file_name(stamp, locale, here)
     png_path = html_path.with_suffix(".png")
     png_path.write_bytes(png)
     html_path.write_text(page, encoding="utf-8")

@@ -18,6 +18,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -65,6 +66,11 @@ def runtime(application: Application) -> ReminderRuntime:
 def service(application: Application) -> ReminderService:
     d, rt = application.bot_data["deps"], runtime(application)
     return ReminderService(d.store, d.kb, rt.default_timezone, rt.clock)
+
+
+def owner_zone(application: Application, user_id: int) -> ZoneInfo:
+    """The owner's time zone: the one their reminders use (set with /remind), else the bot's default."""
+    return service(application).schedule(user_id).zone
 
 
 def install(application: Application, default_timezone: str) -> None:

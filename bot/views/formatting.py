@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
+
 from bot.views.i18n import t
+
+
+def local_date(stamp: str | None, zone: tzinfo | None = None) -> str:
+    """The day of a stored stamp (ISO 8601, UTC) in the owner's time zone, "2026-12-02"; "" for none.
+
+    Without a zone the stamp's own (UTC) day; a stamp that does not parse is shown as far as it is a date.
+    """
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:10]
+    if zone is None:
+        return moment.date().isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone).date().isoformat()
 
 
 def plain_number(value: float, digits: int = 1) -> str:

@@ -4,8 +4,10 @@ on a phone and printable; sent from the report's button and written by `assess -
 from __future__ import annotations
 
 import base64
+from datetime import tzinfo
 from typing import Any
 
+from bot.views.formatting import local_date
 from bot.views.kept import dimension_details, overview
 from bot.views.render import render
 from bot.views.report_sections import coverage_line
@@ -26,20 +28,21 @@ def kept_coverage(report: dict[str, Any]) -> Coverage | None:
 
 
 def report_page(kb: KnowledgeBase, report: dict[str, Any], locale: str, png: bytes | None,
-                finished: str | None = None) -> str:
-    """The whole report on one page: verdict, chart, the eight dimensions in detail, numbers, formula."""
+                finished: str | None = None, zone: tzinfo | None = None) -> str:
+    """The whole report on one page: verdict, chart, the eight dimensions in detail, numbers, formula; dated
+    the day it was finished in `zone` (the owner's)."""
     view = overview(kb, report, locale)
     details = [dimension_details(kb, report, d["id"], locale) for d in view["dimensions"]]
     notes = [{"question": kb.questions[n["question"]].text(locale), "text": n["text"]}
              for n in report.get("notes", []) if n["question"] in kb.questions]
     return render("page.html.j2", locale, v=view, details=details, notes=notes,
                   coverage=coverage_line(kept_coverage(report), locale),
-                  chart=chart_uri(png) if png else None, date=(finished or "")[:10],
+                  chart=chart_uri(png) if png else None, date=local_date(finished, zone),
                   formula_title=kb.summary.formula_title(locale), formula=kb.summary.formula(locale),
                   focus_advice=kb.summary.focus(locale))
 
 
-def page_file_name(finished: str | None, locale: str) -> str:
-    """sme-report-2026-12-01.html (体检报告-2026-12-01.html in Chinese)."""
-    date = (finished or "")[:10] or "latest"
+def page_file_name(finished: str | None, locale: str, zone: tzinfo | None = None) -> str:
+    """sme-report-2026-12-01.html (体检报告-2026-12-01.html in Chinese), dated as the page is."""
+    date = local_date(finished, zone) or "latest"
     return f"{'体检报告' if locale == 'zh' else 'sme-report'}-{date}.html"

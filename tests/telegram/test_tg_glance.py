@@ -157,3 +157,27 @@ async def test_the_glance_leads_to_reminders_and_to_sharing(harness: BotHarness,
     assert harness.kb.dimensions[0].title(locale) in card["caption"]
     latest = harness.store.latest_kept_report(chat.db_user_id)
     assert f"{latest.overall}/100" not in card["caption"], "the card shows bands, not scores, until opted in"
+
+
+async def test_history_actions_and_the_page_are_dated_in_the_owners_time_zone(harness: BotHarness) -> None:
+    """Stamps are stored in UTC; an owner in Shanghai who finished at 04:30 on 5 March sees 5 March."""
+    chat = await checked(harness, "en")
+    await chat.send("/actions")
+    await chat.click(next(label for label, data in harness.core.buttons(chat.last_message) if data.startswith("x:c:")))
+    evening_utc = "2026-03-04T20:30:00+00:00"
+    with harness.store.db.atomic():
+        harness.store.db.execute("UPDATE reports SET finished = ? WHERE user_id = ?", [evening_utc, chat.db_user_id])
+        harness.store.db.execute("UPDATE assessments SET finished = ? WHERE user_id = ?",
+                                 [evening_utc, chat.db_user_id])
+        harness.store.db.execute("UPDATE focus_actions SET chosen = ? WHERE user_id = ?",
+                                 [evening_utc, chat.db_user_id])
+    history = (await chat.send("/history"))[-1]["text"]
+    assert "2026-03-05" in history
+    assert "2026-03-04" not in history
+    actions = (await chat.send("/actions"))[-1]["text"]
+    assert "2026-03-05" in actions
+    await chat.send("/report")
+    document = documents(await chat.click("📄"))[0]["document"]
+    assert document["file_name"] == "sme-report-2026-03-05.html"
+    await chat.send("/remind tz America/New_York")  # 15:30 on 4 March there
+    assert "2026-03-04" in (await chat.send("/history"))[-1]["text"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -10,6 +12,7 @@ from bot.storage.store import User
 from bot.telegram import callbacks
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import reply_plain
+from bot.telegram.reminder_jobs import owner_zone
 from bot.telegram.replies import Reply, line, menu_keyboard
 from bot.telegram.sending import UserBlockedBot, edit_or_send
 from bot.views.history import actions_text
@@ -31,8 +34,9 @@ def _title(kb: KnowledgeBase, action: str, locale: str) -> str:
     return kb.actions[action].title(locale)
 
 
-def _screen(kb: KnowledgeBase, plan: ActionPlanService, user: User, notice: str = "") -> Reply | None:
-    """The plan and its buttons; None when there is no report to choose from."""
+def _screen(kb: KnowledgeBase, plan: ActionPlanService, user: User, notice: str = "",
+            zone: tzinfo | None = None) -> Reply | None:
+    """The plan and its buttons, dated in `zone` (the owner's); None when there is no report to choose from."""
     latest, candidates = plan.candidates(user.id)
     if latest is None:
         return None
@@ -51,14 +55,14 @@ def _screen(kb: KnowledgeBase, plan: ActionPlanService, user: User, notice: str 
         buttons.append([InlineKeyboardButton(t(user.locale, "buttons_actions.choose",
                                                title=_title(kb, c.action, user.locale)),
                                              callback_data=callbacks.pack(ACTIONS, "c", c.action))])
-    text = actions_text(kb, open_actions, closed, shown, user.locale, notice)
+    text = actions_text(kb, open_actions, closed, shown, user.locale, notice, zone)
     return Reply(text, InlineKeyboardMarkup(buttons) if buttons else None)
 
 
 async def show_actions(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
     """The action plan as a new message."""
     d = deps(context)
-    screen = _screen(d.kb, _plan(context), user)
+    screen = _screen(d.kb, _plan(context), user, zone=owner_zone(context.application, user.id))
     if screen is None:
         open_check = d.advisor.conversation.open_summary(d.store.load_session(user.id))
         screen = Reply(line(user.locale, "actions.no_report"), menu_keyboard(user.locale, open_check))
@@ -87,7 +91,7 @@ async def on_action_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     notice = t(user.locale, NOTICES[outcome])
     await query.answer(notice)
-    screen = _screen(deps(context).kb, plan, user, notice)
+    screen = _screen(deps(context).kb, plan, user, notice, owner_zone(context.application, user.id))
     tapped = query.message if isinstance(query.message, Message) else None
     if screen is None or tapped is None:
         return

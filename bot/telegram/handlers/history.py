@@ -11,6 +11,7 @@ from bot.services.history import HistoryService
 from bot.telegram.context import current_user, deps
 from bot.telegram.delivery import reply_plain
 from bot.telegram.media import send_photo
+from bot.telegram.reminder_jobs import owner_zone
 from bot.telegram.replies import Reply, line, menu_keyboard, split_message
 from bot.telegram.sending import UserBlockedBot
 from bot.views.chart import trend_png
@@ -29,14 +30,15 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply_plain(update, context, user, Reply(line(user.locale, "history.none"),
                                                        menu_keyboard(user.locale, open_check)))
         return
+    zone = owner_zone(context.application, user.id)
     if len(entries) >= TREND_FROM:
-        png = await asyncio.to_thread(trend_png, d.kb, trend_points(entries), user.locale)
+        png = await asyncio.to_thread(trend_png, d.kb, trend_points(entries, zone), user.locale)
         try:
             await send_photo(context.bot, update.effective_chat.id, png, line(user.locale, "history.trend_caption"))
         except UserBlockedBot:
             d.store.set_active(user.id, False)
             return
-    for chunk in split_message(history_text(d.kb, entries, user.locale)):
+    for chunk in split_message(history_text(d.kb, entries, user.locale, zone)):
         await reply_plain(update, context, user, Reply(chunk))
 
 

@@ -19,6 +19,7 @@ from bot.telegram.handlers import actions as actions_handlers
 from bot.telegram.handlers import remind as remind_handlers
 from bot.telegram.handlers import share as share_handlers
 from bot.telegram.media import send_document, send_photo
+from bot.telegram.reminder_jobs import owner_zone
 from bot.telegram.replies import Reply, line, menu_keyboard
 from bot.telegram.sending import UserBlockedBot, edit_or_send, send
 from bot.views.chart import radar_png
@@ -71,10 +72,11 @@ async def send_page(update: Update, context: ContextTypes.DEFAULT_TYPE, user: Us
     """The self-contained HTML report as a document."""
     d = deps(context)
     png = await asyncio.to_thread(radar_png, d.kb, _scores(kept), user.locale)
-    page = report_page(d.kb, kept.report, user.locale, png, kept.finished)
+    zone = owner_zone(context.application, user.id)
+    page = report_page(d.kb, kept.report, user.locale, png, kept.finished, zone)
     try:
         await send_document(context.bot, update.effective_chat.id, page.encode(),
-                            page_file_name(kept.finished, user.locale))
+                            page_file_name(kept.finished, user.locale, zone))
     except UserBlockedBot:
         d.store.set_active(user.id, False)
 
