@@ -35,7 +35,8 @@ class Advisor:
         self.owes_prompts = owes_prompts
 
     def handle(self, user_id: int, event: Event, update_id: int | None = None,
-               expected_seq: int | None = None, session: Session | None = None) -> tuple[Session, Step]:
+               expected_seq: int | None = None, session: Session | None = None,
+               partner_of: tuple[int, int, int] | None = None) -> tuple[Session, Step]:
         """Apply one event and commit everything it changed before the caller replies.
 
         `session` is the owner's session as the caller just read it, if it did (stepped in place); the commit
@@ -50,7 +51,7 @@ class Advisor:
         step = self.conversation.step(session, event)
         report = next((o.report for o in step.outputs if isinstance(o, ReportReady)), None)
         owed = session.seq if self.owes_prompts and any(isinstance(o, PROMPTS) for o in step.outputs) else None
-        outcome = self.store.commit_step(user_id, session, step, report, update_id, read_seq, owed)
+        outcome = self.store.commit_step(user_id, session, step, report, update_id, read_seq, owed, partner_of)
         if outcome == "stale":
             raise StaleStep(f"the session moved on from step {read_seq} while this step was computed")
         if outcome == "duplicate":
@@ -58,13 +59,16 @@ class Advisor:
         return session, step
 
     def begin(self, user_id: int, mode: str, focus: str | None = None, update_id: int | None = None,
-              replace: bool = False):
-        """Start a check (over an open one only with `replace`); a re-check carries the last report's answers."""
+              replace: bool = False, partner_of: tuple[int, int, int] | None = None):
+        """Start a check (over an open one only with `replace`); a re-check carries the last report's answers.
+
+        `partner_of`: the check is a partner's assessment of (owner id, company id, share link id).
+        """
         carried = {}
         if mode == "recheck":
             latest = self.store.latest_finished(user_id)
             carried = latest.answers if latest else {}
-        return self.handle(user_id, Begin(mode, focus, carried, replace), update_id)
+        return self.handle(user_id, Begin(mode, focus, carried, replace), update_id, partner_of=partner_of)
 
     def latest_report(self, user_id: int) -> Report | None:
         """The report of the owner's last finished check, scored with the current knowledge base."""

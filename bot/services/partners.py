@@ -68,13 +68,11 @@ class Partners:
         latest = self.store.latest_finished(owner_id)
         return "quick" if latest is not None and getattr(latest, "mode", None) == "quick" else "full"
 
-    def record(self, assessment_id: int, partner_id: int, owner_id: int, link_id: int) -> bool:
-        """Tie the partner's new assessment to the owner's company; False when the owner has none any more."""
+    def tie(self, owner_id: int, link_id: int) -> tuple[int, int, int] | None:
+        """(owner id, company id, link id) a partner's assessment is started with (`Advisor.begin`'s
+        `partner_of`, committed with it); None when the owner has no company any more."""
         company = self.store.owner_company(owner_id)
-        if company is None:
-            return False
-        self.store.add_partner_assessment(assessment_id, partner_id, owner_id, company, link_id)
-        return True
+        return None if company is None else (owner_id, company, link_id)
 
     def _report(self, user_id: int) -> Report | None:
         latest = self.store.latest_finished(user_id)

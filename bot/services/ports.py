@@ -26,9 +26,10 @@ class SessionStore(Protocol):
 
     def commit_step(self, user_id: int, session: Session, step: Step, report: Report | None = None,
                     update_id: int | None = None, expected_seq: int | None = None,
-                    owed: int | None = None) -> Outcome:
-        """One transaction; "stale" when the stored step counter is not `expected_seq`, "duplicate" when
-        `update_id` was already claimed; nothing is stored in either case."""
+                    owed: int | None = None, partner_of: tuple[int, int, int] | None = None) -> Outcome:
+        """One transaction (a partner's new assessment tied to `partner_of`'s owner, company and link in it);
+        "stale" when the stored step counter is not `expected_seq`, "duplicate" when `update_id` was already
+        claimed; nothing is stored in either case."""
 
     def latest_finished(self, user_id: int) -> FinishedCheck | None: ...
 

@@ -59,9 +59,11 @@ class CheckRecords:
 
     def commit_step(self, user_id: int, session: Session, step: Step, report: Report | None = None,
                     update_id: int | None = None, expected_seq: int | None = None,
-                    owed: int | None = None) -> Outcome:
+                    owed: int | None = None, partner_of: tuple[int, int, int] | None = None) -> Outcome:
         """Store a step in one transaction: answers, the assessment's lifecycle, the new session, the owed prompt.
 
+        `partner_of` (owner id, the owner's company, share link) ties an assessment this step starts to the
+        owner who invited the partner, in the same transaction (bot/storage/shares.py).
         "stale" (nothing stored) when the session's stored step counter is no longer `expected_seq`;
         "duplicate" (nothing stored) when `update_id` was already claimed by another step.
         """
@@ -72,6 +74,8 @@ class CheckRecords:
                     raise _Refused("duplicate")
                 if step.started:
                     session.assessment_id = self._start_assessment(user_id, session, stamp)
+                    if partner_of is not None:
+                        self.add_partner_assessment(session.assessment_id, user_id, *partner_of)
                 if session.assessment_id is not None:
                     self._write_answers(session.assessment_id, step.recorded, stamp)
                     if step.finished and report is not None:

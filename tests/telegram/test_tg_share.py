@@ -248,3 +248,25 @@ async def test_share_in_a_group_posts_the_card_only(harness) -> None:
     assert t("zh", "share.group_hint") in sent[0]["caption"]
     assert not re.search(r"· \d", sent[0]["caption"])
     assert sent[0]["reply_markup"]["inline_keyboard"][0][0]["url"] == f"https://t.me/{BOT}?start=group"
+
+
+async def test_a_partner_check_starts_tied_to_the_owner_or_not_at_all(harness, clock, monkeypatch) -> None:
+    """The partner's assessment and its tie to the owner are one commit: a failure in between leaves neither."""
+    owner = await owner_with_report(harness)
+    invite = await new_link(owner, "invite")
+    partner = harness.chat(8009, "en")
+
+    def failing(*args) -> None:
+        raise RuntimeError("the process died here")  # as a kill between the two writes would
+
+    monkeypatch.setattr(harness.store, "add_partner_assessment", failing)
+    await partner.send(f"/start {invite}")
+    assert harness.query("SELECT count(*) FROM assessments WHERE user_id = ?", partner.db_user_id) == [(0,)]
+    assert not harness.store.load_session(partner.db_user_id).has_open_check
+    monkeypatch.undo()
+    await partner.send(f"/start {invite}")
+    assert t("en", "share.invite_intro") in partner.texts()
+    rows = harness.query("SELECT a.user_id, pa.owner_id FROM assessments a"
+                         " JOIN partner_assessments pa ON pa.assessment_id = a.id WHERE a.user_id = ?",
+                         partner.db_user_id)
+    assert rows == [(partner.db_user_id, owner.db_user_id)]

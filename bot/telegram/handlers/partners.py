@@ -65,14 +65,16 @@ async def _begin_partner_check(update: Update, context: ContextTypes.DEFAULT_TYP
     if link.user_id == user.id:
         await reply_plain(update, context, user, Reply(line(user.locale, "share.invite_own")))
         return
-    if d.store.latest_finished(link.user_id) is None:
+    tie = service.tie(link.user_id, link.id)
+    if tie is None or d.store.latest_finished(link.user_id) is None:
         await reply_plain(update, context, user, Reply(line(user.locale, "share.owner_gone")))
         return
     if d.store.load_session(user.id).has_open_check:
         await reply_plain(update, context, user, Reply(line(user.locale, "share.invite_busy")))
         return
-    session, step = d.advisor.begin(user.id, service.owner_mode(link.user_id), update_id=update.update_id)
-    service.record(session.assessment_id, user.id, link.user_id, link.id)
+    # one transaction: a kill cannot leave a started check that is not the partner's assessment
+    session, step = d.advisor.begin(user.id, service.owner_mode(link.user_id), update_id=update.update_id,
+                                    partner_of=tie)
     await reply_plain(update, context, user, Reply(line(user.locale, "share.invite_intro")))
     await deliver(update, context, user, session, step)
 
