@@ -14,6 +14,7 @@ from bot.views.i18n import t
 from bot.views.render import render
 from bot.views.report import build_report_view
 from bot.views.safe_text import printable
+from dialogs import consistency
 from dialogs.answers import AnswerError, parse_answer
 from knowledge.export import report_to_dict
 from knowledge.loader import KnowledgeError, get_knowledge, load_knowledge
@@ -110,7 +111,24 @@ def validate_answers(kb: KnowledgeBase, raw: dict[str, Any], locale: str) -> dic
             answers[question.id] = parse_answer(kb, question, value)
         except AnswerError as error:
             raise InputError(t(locale, "cli.bad_answer", key=printable(key), reason=_reason(locale, error))) from None
+    _refuse_contradictions(kb, answers, locale)
     return answers
+
+
+def _refuse_contradictions(kb: KnowledgeBase, answers: dict[str, Any], locale: str) -> None:
+    """Two answers that cannot both be true (more managers than people) are refused, as the conversation
+    refuses the second one; the line names both, since either may be the wrong one."""
+    for question_id, value in answers.items():
+        question = kb.questions[question_id]
+        if question.kind != "number" or not isinstance(value, int | float):
+            continue
+        try:
+            consistency.check(kb, question, value, answers)
+        except consistency.Inconsistent as error:
+            other = next(q for q in answers if kb.questions[q].metric == error.other_metric)
+            key = "cli.part_above_whole" if "_above_" in error.reason else "cli.whole_below_part"
+            raise InputError(t(locale, key, key=question_id, value=plain_number(value), other_key=other,
+                               other=plain_number(error.other))) from None
 
 
 def assess_file(path: Path, fmt: str, locale: str, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -24,12 +24,13 @@ PARTS: tuple[PartOfWhole, ...] = (PartOfWhole("managers", "headcount"),)
 
 class Inconsistent(ValueError):
     """Why an answer contradicts another: reason `<part>_above_<whole>` or `<whole>_below_<part>` (metric ids),
-    and the other answer's value."""
+    the other answer's value and the other answer's metric."""
 
-    def __init__(self, reason: str, other: float) -> None:
+    def __init__(self, reason: str, other: float, other_metric: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.other = other
+        self.other_metric = other_metric
 
 
 def _metric_values(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, float]:
@@ -46,6 +47,6 @@ def check(kb: KnowledgeBase, question: Question, value: float, answers: Mapping[
     others = _metric_values(kb, {k: v for k, v in answers.items() if k != question.id})
     for rule in PARTS:
         if question.metric == rule.part and rule.whole in others and value > others[rule.whole]:
-            raise Inconsistent(f"{rule.part}_above_{rule.whole}", others[rule.whole])
+            raise Inconsistent(f"{rule.part}_above_{rule.whole}", others[rule.whole], rule.whole)
         if question.metric == rule.whole and rule.part in others and value < others[rule.part]:
-            raise Inconsistent(f"{rule.whole}_below_{rule.part}", others[rule.part])
+            raise Inconsistent(f"{rule.whole}_below_{rule.part}", others[rule.part], rule.part)

@@ -74,3 +74,24 @@ def test_a_well_formed_file_still_scores(tmp_path: Path) -> None:
     code, out, err = _assess(path)
     assert code == 0, err
     assert '"overall"' in out
+
+
+@pytest.mark.parametrize(("text", "locale", "expected"), [
+    ("cost_managers: 30\ncost_headcount: 18\n", "en", "cost_managers: 30 is more than cost_headcount, 18"),
+    ("cost_headcount: 18\ncost_managers: 30\n", "en", "cost_headcount: 18 is less than cost_managers, 30"),
+    ("cost_managers: 30\ncost_headcount: 18\n", "zh", "cost_managers：30 比 cost_headcount 的 18 还多"),
+])
+def test_answers_that_cannot_both_be_true_are_refused_naming_both(tmp_path: Path, text: str, locale: str,
+                                                                  expected: str) -> None:
+    """As the conversation refuses more managers than people, whichever of the two comes second."""
+    path = tmp_path / "contradiction.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert expected in _refused(path, locale)
+
+
+def test_as_many_managers_as_people_is_no_contradiction(tmp_path: Path) -> None:
+    path = tmp_path / "owner_only.yaml"
+    path.write_text("cost_managers: 1\ncost_headcount: 1\n", encoding="utf-8")
+    code, out, err = _assess(path)
+    assert (code, err) == (0, "")
+    assert out

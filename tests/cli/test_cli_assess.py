@@ -108,7 +108,7 @@ def test_error_messages_in_each_language(tmp_path: Path, capsys: pytest.CaptureF
     zh = capsys.readouterr().err
     assert main(["assess", "--answers", str(path), "--locale", "en"]) == 2
     en = capsys.readouterr().err
-    assert zh.strip() == "risk_top_customer_share:不能大于 100"
+    assert zh.strip() == "risk_top_customer_share：不能大于 100"
     assert en.strip() == "risk_top_customer_share: must not be above 100"
 
 
@@ -153,7 +153,7 @@ def test_bad_answers_file_streams(tmp_path: Path, locale: str, name: str, conten
 def test_bad_answer_reasons(tmp_path: Path, answers: dict[str, Any], reason_zh: str, reason_en: str) -> None:
     path = write(tmp_path, "a.json", json.dumps(answers))
     key = next(iter(answers))
-    assert assess(path, "zh")[2].strip() == f"{key}:{reason_zh}"
+    assert assess(path, "zh")[2].strip() == f"{key}：{reason_zh}"  # full-width, as Chinese writes it
     assert assess(path, "en")[2].strip() == f"{key}: {reason_en}"
 
 
