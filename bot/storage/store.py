@@ -56,8 +56,6 @@ class Store(UserRecords, CheckRecords, ReportRecords, ActionRecords, ReminderRec
             self._delivery_flush = None
         with contextlib.suppress(StorageError):  # what cannot be written stays owed: the next process sends it
             self.write_delivered()
-        if self.group_commit is not None:
-            self.group_commit.close()
         self.db.close()
 
     def forget(self, user_id: int) -> None:

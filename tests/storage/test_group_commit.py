@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,86 +111,5 @@ async def test_a_waiter_cancelled_leaves_the_sync_to_the_others(tmp_path: Path, 
         assert leaving.cancelled()
         assert fsynced == [str(tmp_path / "g.db-wal"), str(tmp_path)]
         assert not store.group_commit.pending
-    finally:
-        store.close()
-
-
-@pytest.fixture
-def held_sync(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[str]]:
-    """The WAL's syncs wait until the event is set (each call noted as it starts); folders sync at once."""
-    release, started = threading.Event(), []
-    real = os.fdatasync
-
-    def held(fd: int) -> None:
-        started.append("sync")
-        assert release.wait(10), "the test never released the sync"
-        real(fd)
-
-    monkeypatch.setattr(os, "fdatasync", held)
-    return release, started
-
-
-async def sync_started(started: list[str], count: int = 1) -> None:
-    """Until the sync thread has begun `count` syncs; the loop runs meanwhile."""
-    for _ in range(10_000):
-        if len(started) >= count:
-            return
-        await asyncio.sleep(0.001)
-    raise AssertionError("no sync began")
-
-
-async def test_the_loop_goes_on_while_the_sync_runs(tmp_path: Path, held_sync) -> None:
-    release, started = held_sync
-    store = Store(tmp_path / "g.db", group_commit=True)
-    try:
-        store.user("telegram", "1", "zh")
-        waiting = asyncio.ensure_future(store.durable())
-        await sync_started(started)  # other owners' work runs meanwhile: the sync is in its own thread
-        assert not waiting.done()
-        assert store.user("telegram", "2", "zh").id == 2  # reads and writes go on too
-        release.set()
-        await waiting
-    finally:
-        store.close()
-
-
-async def test_a_commit_made_during_a_sync_waits_for_the_next_one(tmp_path: Path, held_sync) -> None:
-    release, started = held_sync
-    store = Store(tmp_path / "g.db", group_commit=True)
-    try:
-        store.user("telegram", "1", "zh")
-        first = asyncio.ensure_future(store.durable())
-        await sync_started(started)
-        joining = asyncio.ensure_future(store.durable())  # nothing new committed: the sync under way covers it
-        store.user("telegram", "2", "zh")  # committed after that sync began: it cannot cover this
-        second = asyncio.ensure_future(store.durable())
-        await asyncio.sleep(0.01)
-        assert started == ["sync"]  # one sync at a time
-        release.set()
-        await asyncio.gather(first, joining)
-        await second
-        assert started == ["sync", "sync"]
-        assert not store.group_commit.pending
-    finally:
-        store.close()
-
-
-async def test_after_a_failed_sync_no_later_sync_is_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path / "g.db", group_commit=True)
-    real = os.fdatasync
-
-    def failing(fd: int) -> None:
-        raise OSError(errno.EIO, "Input/output error")
-
-    try:
-        store.user("telegram", "1", "zh")
-        monkeypatch.setattr(os, "fdatasync", failing)
-        with pytest.raises(StorageError):
-            await store.durable()
-        monkeypatch.setattr(os, "fdatasync", real)  # the disk answers again: what it dropped stays dropped
-        store.user("telegram", "2", "zh")
-        with pytest.raises(StorageError) as raised:
-            await store.durable()
-        assert raised.value.fault is Fault.CORRUPT
     finally:
         store.close()
