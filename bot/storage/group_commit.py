@@ -33,6 +33,7 @@ class GroupCommit:
         self._synced = changes()  # opening committed the migrations with FULL: on disk already
         self._waiters: list[asyncio.Future[None]] | None = None  # of the sync scheduled, if one is
         self._wal_inode: int | None = None
+        self._failed: StorageError | None = None  # a sync that failed: no later one proves anything (sync_now)
 
     @property
     def pending(self) -> bool:
@@ -47,6 +48,8 @@ class GroupCommit:
         """
         if not self.pending:
             return
+        if self._failed is not None:
+            raise self._failed
         loop = asyncio.get_running_loop()
         if self._waiters is None:
             self._waiters = []
@@ -59,8 +62,11 @@ class GroupCommit:
         waiters, self._waiters = self._waiters or [], None
         covered = self._changes()  # every commit made so far, the waiters' included
         try:
+            if self._failed is not None:
+                raise self._failed
             self.sync_now()
         except StorageError as error:
+            self._failed = error
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_exception(error)

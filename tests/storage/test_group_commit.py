@@ -113,3 +113,25 @@ async def test_a_waiter_cancelled_leaves_the_sync_to_the_others(tmp_path: Path, 
         assert not store.group_commit.pending
     finally:
         store.close()
+
+
+async def test_after_a_failed_sync_no_later_sync_is_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "g.db", group_commit=True)
+    real = os.fdatasync
+
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    try:
+        store.user("telegram", "1", "zh")
+        monkeypatch.setattr(os, "fdatasync", failing)
+        with pytest.raises(StorageError):
+            await store.durable()
+        monkeypatch.setattr(os, "fdatasync", real)  # the disk answers again: what it dropped stays dropped
+        store.user("telegram", "2", "zh")
+        with pytest.raises(StorageError) as raised:
+            await store.durable()
+        assert raised.value.fault is Fault.CORRUPT
+        assert store.group_commit.pending  # nothing may acknowledge either commit
+    finally:
+        store.close()
