@@ -8,8 +8,10 @@ so every commit made before the call, is on disk: the first caller schedules one
 event loop's current turn, so every owner whose update ran in that turn shares it. The guarantee is
 FULL's: no reply tells an owner their answer is kept before it would survive a power loss.
 
-The fsync runs on the event loop, not in a thread: it takes 0.3-2 ms, while handing a thread's result
-back to a busy loop waited out Python's 5 ms switch interval and tripled the latency under load.
+The fsync runs on the event loop, not in a thread: it takes 0.3-2 ms, while a thread's wake-up and the
+hand-back to the loop cost more. Measured twice: once with the loop busy, when the hand-back waited out
+Python's 5 ms switch interval and tripled the latency; and with 50 owners answering every 0.5 s, when
+each update had a sync of its own and the p95 went from a median of 15.8 ms (eight runs) to 21.0 ms.
 """
 
 from __future__ import annotations
