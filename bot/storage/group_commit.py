@@ -64,9 +64,7 @@ class GroupCommit:
         waiters, self._waiters = self._waiters or [], None
         covered = self._changes()  # every commit made so far, the waiters' included
         try:
-            if self._failed is not None:
-                raise self._failed
-            self.sync_now()
+            self.sync_now()  # never after a failure: durable() raises it before scheduling another sync
         except StorageError as error:
             self._failed = error
             for waiter in waiters:
