@@ -24,13 +24,14 @@ S = Stage
 TRANSITIONS: list[dict] = [
     {"trigger": "offer", "source": [S.IDLE, S.CHOOSING, S.REPORT, S.ASKING], "dest": S.CHOOSING},
     {"trigger": "begin", "source": [S.IDLE, S.CHOOSING, S.REPORT, S.ASKING], "dest": S.ASKING},
-    # After an answer or a skip: to the insight when the dimension is done, else to the next question.
+    # After an answer or a skip: to the insight when the dimension is done, else to the next question. A dest of
+    # None is an internal transition: the stage stays, with nothing left or entered (transitions' own notion).
     {"trigger": "advance", "source": S.ASKING, "dest": S.INSIGHT, "conditions": "dimension_done"},
-    {"trigger": "advance", "source": S.ASKING, "dest": S.ASKING},
+    {"trigger": "advance", "source": S.ASKING, "dest": None},
     # From the insight: the report when every planned question is behind us, else the next dimension.
     {"trigger": "proceed", "source": S.INSIGHT, "dest": S.REPORT, "conditions": "plan_done"},
     {"trigger": "proceed", "source": S.INSIGHT, "dest": S.ASKING},
-    {"trigger": "back", "source": S.ASKING, "dest": S.ASKING, "conditions": "can_go_back"},
+    {"trigger": "back", "source": S.ASKING, "dest": None, "conditions": "can_go_back"},
     {"trigger": "cancel", "source": [S.ASKING, S.CHOOSING], "dest": S.IDLE},
     {"trigger": "resume", "source": [S.IDLE, S.CHOOSING], "dest": S.ASKING, "conditions": "has_open_check"},
 ]

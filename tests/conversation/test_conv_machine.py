@@ -24,16 +24,20 @@ Move = tuple[str, Stage, Stage]
 
 @pytest.fixture
 def taken(monkeypatch: pytest.MonkeyPatch) -> list[Move]:
-    """Every (trigger, source, dest) the shared machine actually takes, checking no session is attached to it."""
+    """Every (trigger, source, dest) the shared machine actually takes, checking no session is attached to it.
+
+    An internal transition (dest None) stays where it is: its dest is its source."""
     moves: list[Move] = []
-    real = Transition._change_state
+    real = Transition.execute
 
-    def spy(self: Transition, event_data) -> None:
+    def spy(self: Transition, event_data) -> bool:
         assert not any(m is event_data.model for m in event_data.machine.models), "a session was attached"
-        moves.append((event_data.event.name, Stage[self.source], Stage[self.dest]))
-        real(self, event_data)
+        executed = real(self, event_data)
+        if executed:
+            moves.append((event_data.event.name, Stage[self.source], Stage[self.dest or self.source]))
+        return executed
 
-    monkeypatch.setattr(Transition, "_change_state", spy)
+    monkeypatch.setattr(Transition, "execute", spy)
     return moves
 
 
@@ -42,7 +46,7 @@ def table_rows() -> set[Move]:
     rows = set()
     for row in TRANSITIONS:
         sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
-        rows |= {(row["trigger"], Stage(s), Stage(row["dest"])) for s in sources}
+        rows |= {(row["trigger"], Stage(s), Stage(row["dest"] or s)) for s in sources}
     return rows
 
 
