@@ -28,7 +28,7 @@ from dialogs.outputs import (
     WhyWeAsk,
 )
 from dialogs.parsing import is_no, is_yes
-from dialogs.plan import plan, progress
+from dialogs.plan import plan, plan_inputs, progress
 from dialogs.session import Session
 from knowledge.model import KnowledgeBase, Question
 from knowledge.scoring import assess, compute_metrics, score_dimension
@@ -110,16 +110,18 @@ class Facts:
     can_go_back: bool = False
 
 
-PLANS_KEPT = 512  # a few steps of each owner answering at the same time
+PLANS_KEPT = 512  # plans differ by a few answers only (see plan_inputs), so this covers many owners at once
+_UNANSWERED = object()
 
 
 class Conversation:
     """The rules of the conversation over one knowledge base; shared by every session, which it holds nothing of
-    (a memo of the last plan aside, keyed by the answers it was made from)."""
+    (a memo of recent plans aside, keyed by the answers that decide them)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.machine = machine()
+        self._plan_inputs = plan_inputs(kb)
         self._plans: OrderedDict[tuple, tuple[Question, ...]] = OrderedDict()  # least recently used first
 
     # -- public ---------------------------------------------------------------------------------
@@ -134,18 +136,19 @@ class Conversation:
         return result
 
     def plan_for(self, session: Session) -> list[Question]:
-        """The session's plan; recent plans are kept, since a step asks for the same plan three or four times,
-        and the next step of the same owner for the one this step ended with (owners' steps interleave)."""
-        mode, answers = session.mode or "full", self.effective_answers(session)
+        """The session's plan. Plans are kept under the mode, the focus and the answers their conditions read
+        (`plan_inputs`): a step asks for its plan three or four times, and most owners share one."""
+        mode, answers, carried = session.mode or "full", session.answers, session.carried
+        key: tuple | None = (mode, session.focus, tuple(answers[q] if q in answers else carried.get(q, _UNANSWERED)
+                                                         for q in self._plan_inputs))
         try:
-            key: tuple | None = (mode, session.focus, tuple(sorted(answers.items())))
             kept = self._plans.get(key)
         except TypeError:  # an unhashable answer value: compute it every time
             key, kept = None, None
         if kept is not None:
             self._plans.move_to_end(key)
             return list(kept)
-        questions = plan(self.kb, mode, session.focus, answers)
+        questions = plan(self.kb, mode, session.focus, self.effective_answers(session))
         if key is not None:
             self._plans[key] = tuple(questions)
             if len(self._plans) > PLANS_KEPT:

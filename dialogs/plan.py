@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from knowledge.conditions import AnswerIn, leaves
 from knowledge.model import KnowledgeBase, Question
 from knowledge.scoring import compute_metrics
 
@@ -23,6 +24,25 @@ def plan(kb: KnowledgeBase, mode: str, focus: str | None, answers: Mapping[str, 
     """The questions of this check in the article's order; follow-ups appear once their trigger holds."""
     metrics = compute_metrics(kb, answers)
     return [q for d in kb.dimensions for q in d.questions if _included(q, mode, focus, answers, metrics)]
+
+
+def plan_inputs(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The questions whose answers can change a plan: those its conditions test, directly or through a metric.
+
+    With the mode and the focus these decide `plan`, so a plan can be kept under their answers alone.
+    """
+    sources: dict[str, set[str]] = {}  # metric id -> the questions it is computed from
+    for question in kb.metric_questions:
+        sources.setdefault(question.metric, set()).add(question.id)
+    for metric in kb.derived_metrics:  # in compute_metrics' order, so a derived one may use an earlier one
+        top, bottom, _ = metric.derived
+        sources[metric.id] = sources.get(top, set()) | sources.get(bottom, set())
+    inputs: set[str] = set()
+    for question in kb.questions.values():
+        for condition in (question.only_if, question.quick_if):
+            for leaf in leaves(condition) if condition is not None else ():
+                inputs |= {leaf.question} if isinstance(leaf, AnswerIn) else sources.get(leaf.metric, set())
+    return tuple(sorted(inputs))
 
 
 def progress(questions: list[Question], current: Question) -> tuple[int, int, int, int]:
