@@ -1,7 +1,8 @@
 """The radar chart of the eight dimensions and the trend of checks over time, as PNG bytes (matplotlib, Agg).
 
-Pure CPU work with no shared state: the Telegram channel runs it with `asyncio.to_thread`. Figures are
-built with `matplotlib.figure.Figure` (never pyplot), so concurrent renders do not share a figure manager.
+CPU work the Telegram channel runs with `asyncio.to_thread`. Figures are built with `matplotlib.figure.Figure`
+(never pyplot), so concurrent renders do not share a figure manager. Radar figures are kept and reused (see
+`_Radar`); each is lent to one render at a time.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,32 +58,70 @@ def _font() -> dict[str, Any]:
 
 def radar_png(kb: KnowledgeBase, scores: Mapping[str, int | None], locale: str) -> bytes:
     """The eight dimensions on a radar, its rings shaded by band; an unanswered dimension sits at 0."""
-    locale = chart_locale(locale)
-    dimensions = list(kb.dimensions)
-    angles = [2 * math.pi * i / len(dimensions) for i in range(len(dimensions))]
-    values = [scores.get(d.id) or 0 for d in dimensions]
-    figure = Figure(figsize=(SIZE_INCHES, SIZE_INCHES), dpi=DPI)
-    axes = figure.add_subplot(projection="polar")
-    axes.set_theta_offset(math.pi / 2)
-    axes.set_theta_direction(-1)
-    ring = [2 * math.pi * i / 96 for i in range(97)]
-    for band, low, high in BAND_EDGES:
-        axes.fill_between(ring, low, high, color=BAND_COLOURS[band], linewidth=0, label=t(locale, f"bands.{band}"),
-                          zorder=0)
-    closed = [*angles, angles[0]]
-    axes.plot(closed, [*values, values[0]], color=LINE, linewidth=2, zorder=3)
-    axes.fill(closed, [*values, values[0]], color=LINE, alpha=0.25, zorder=2)
-    axes.set_ylim(0, 100)
-    axes.set_yticks([30, 55, 75, 100], labels=[])
-    axes.set_xticks(angles, labels=[_radar_label(d.title(locale), scores.get(d.id), locale) for d in dimensions],
-                    fontdict={**_font(), "fontsize": 10})
-    axes.tick_params(axis="x", pad=10)
-    axes.spines["polar"].set_visible(False)
-    figure.suptitle(t(locale, "chart.radar_title"), fontproperties=_properties(14), y=0.97)
-    figure.legend(*axes.get_legend_handles_labels(), loc="lower center", ncol=4, frameon=False,
-                  prop=_properties(9))
-    figure.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.18)
-    return _png(figure)
+    with _radar(kb, chart_locale(locale)) as radar:
+        return radar.png(scores)
+
+
+class _Radar:
+    """A radar figure with all but the scores in place: the polar axes, the band rings, the title, the legend.
+
+    Building these is about a third of a render (some 60 ms on the development machine), the same for every
+    owner, so a figure is built once and each render only sets the scores (the line, its fill and the labels)
+    and draws. The PNG is byte for byte the one a new figure gives (tests/views/test_chart.py).
+    """
+
+    def __init__(self, kb: KnowledgeBase, locale: str) -> None:
+        self.kb, self.locale = kb, locale
+        self.dimensions = list(kb.dimensions)
+        self.angles = [2 * math.pi * i / len(self.dimensions) for i in range(len(self.dimensions))]
+        self.figure = Figure(figsize=(SIZE_INCHES, SIZE_INCHES), dpi=DPI)
+        axes = self.figure.add_subplot(projection="polar")
+        axes.set_theta_offset(math.pi / 2)
+        axes.set_theta_direction(-1)
+        ring = [2 * math.pi * i / 96 for i in range(97)]
+        for band, low, high in BAND_EDGES:
+            axes.fill_between(ring, low, high, color=BAND_COLOURS[band], linewidth=0, label=t(locale, f"bands.{band}"),
+                              zorder=0)
+        closed, nothing = [*self.angles, self.angles[0]], [0] * (len(self.angles) + 1)
+        (self.line,) = axes.plot(closed, nothing, color=LINE, linewidth=2, zorder=3)
+        (self.area,) = axes.fill(closed, nothing, color=LINE, alpha=0.25, zorder=2)
+        axes.set_ylim(0, 100)
+        axes.set_yticks([30, 55, 75, 100], labels=[])
+        axes.tick_params(axis="x", pad=10)
+        axes.spines["polar"].set_visible(False)
+        self.figure.suptitle(t(locale, "chart.radar_title"), fontproperties=_properties(14), y=0.97)
+        self.figure.legend(*axes.get_legend_handles_labels(), loc="lower center", ncol=4, frameon=False,
+                           prop=_properties(9))
+        self.figure.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.18)
+        self.axes = axes
+
+    def png(self, scores: Mapping[str, int | None]) -> bytes:
+        values = [scores.get(d.id) or 0 for d in self.dimensions]
+        closed, around = [*self.angles, self.angles[0]], [*values, values[0]]
+        self.line.set_data(closed, around)
+        self.area.set_xy(list(zip(closed, around, strict=True)))
+        labels = [_radar_label(d.title(self.locale), scores.get(d.id), self.locale) for d in self.dimensions]
+        self.axes.set_xticks(self.angles, labels=labels, fontdict={**_font(), "fontsize": 10})
+        return _png(self.figure)
+
+
+_idle_radars: dict[tuple, list[_Radar]] = {}  # kept figures no render holds, by knowledge base, language, fonts
+_radars_lock = threading.Lock()
+
+
+@contextmanager
+def _radar(kb: KnowledgeBase, locale: str) -> Iterator[_Radar]:
+    """A kept radar figure for this render alone (a new one when every kept one is in use), kept again after."""
+    key = (id(kb), locale, tuple(font_family()))  # a kept figure holds its knowledge base, so the id stays its
+    with _radars_lock:
+        idle = _idle_radars.get(key)
+        radar = idle.pop() if idle else None
+    radar = radar or _Radar(kb, locale)  # built outside the lock: other renders need not wait for it
+    try:
+        yield radar
+    finally:
+        with _radars_lock:
+            _idle_radars.setdefault(key, []).append(radar)
 
 
 def _properties(size: float) -> FontProperties:

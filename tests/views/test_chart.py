@@ -90,3 +90,41 @@ def test_renders_from_any_thread() -> None:
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         first, second = pool.map(lambda _: radar_png(KB, SCORES, "zh"), range(2))
     assert first == second
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_kept_radar_figure_draws_what_a_new_one_draws(locale: str) -> None:
+    """Radar figures are built once and reused; each render is byte for byte a new figure's, whatever came before."""
+    from bot.views.chart import _Radar
+
+    others = {d.id: s for d, s in zip(KB.dimensions, (100, 0, 50, 75, 30, 55, 99, 1), strict=True)}
+    for scores in (SCORES, others, {}, SCORES):
+        assert radar_png(KB, scores, locale) == _Radar(KB, locale).png(scores)
+
+
+def test_renders_at_once_each_get_their_own_picture() -> None:
+    """Renders running together each draw on a figure of their own, so none shows another owner's scores."""
+    import concurrent.futures
+
+    from bot.views.chart import _Radar
+
+    score_sets = [{d.id: (n * 7 + i * 13) % 101 for i, d in enumerate(KB.dimensions)} for n in range(6)]
+    expected = [_Radar(KB, "zh").png(scores) for scores in score_sets]
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        drawn = list(pool.map(lambda scores: radar_png(KB, scores, "zh"), score_sets * 2))
+    assert drawn == expected * 2
+
+
+def test_each_render_fills_the_radar_with_its_own_scores() -> None:
+    """Inside the 30–55 ring (between two axes) the band's yellow shows, under the blue fill once a score covers it."""
+    import io
+
+    from matplotlib import image
+
+    def pixel(scores: dict) -> tuple[int, ...]:
+        rgba = image.imread(io.BytesIO(radar_png(KB, scores, "en")))
+        return tuple(round(v * 255) for v in rgba[240, 328][:3])  # radius 40, a little clockwise of the first axis
+
+    full = {d.id: 100 for d in KB.dimensions}
+    band, filled = (252, 232, 178), (195, 202, 191)  # #fce8b2, and under #1a73e8 at alpha 0.25
+    assert [pixel({}), pixel(full), pixel({}), pixel(full)] == [band, filled, band, filled]
