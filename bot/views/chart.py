@@ -36,6 +36,7 @@ TREND_HEIGHT_INCHES = 3.6
 DPI = 100
 PNG_COMPRESSION = 3  # zlib level: as small as 6 for these flat colours, and 20 ms faster
 LABEL_WIDTH = {"zh": 7, "en": 16}  # characters per line of a dimension's label
+ZH_BREAKS_AFTER = "的与和及、/"  # a Chinese label may go to a new line after one of these (see wrapped_title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +130,24 @@ def _properties(size: float) -> FontProperties:
 
 
 def _radar_label(title: str, score: int | None, locale: str) -> str:
-    wrapped = "\n".join(textwrap.wrap(title, LABEL_WIDTH[locale], break_on_hyphens=False))
-    return f"{wrapped}\n{score if score is not None else t(locale, 'chart.no_score')}"
+    return f"{wrapped_title(title, locale)}\n{score if score is not None else t(locale, 'chart.no_score')}"
+
+
+def wrapped_title(title: str, locale: str) -> str:
+    """A dimension's title in lines of about LABEL_WIDTH characters, as a radar's label.
+
+    English wraps at spaces. Chinese has none, and cutting at a character count splits words ("创新能 / 力"),
+    so a title too long for one line is cut once, after the connective nearest its middle (的, 与, /):
+    "适应性与 / 创新能力". A title without one is cut in the middle.
+    """
+    width = LABEL_WIDTH[locale]
+    if locale != "zh":
+        return "\n".join(textwrap.wrap(title, width, break_on_hyphens=False))
+    if len(title) <= width:
+        return title
+    cuts = [n + 1 for n, character in enumerate(title[:-1]) if character in ZH_BREAKS_AFTER]
+    cut = min(cuts, key=lambda n: abs(n - len(title) / 2)) if cuts else (len(title) + 1) // 2
+    return f"{title[:cut]}\n{title[cut:]}"
 
 
 def trend_png(kb: KnowledgeBase, points: Sequence[TrendPoint], locale: str) -> bytes:

@@ -8,12 +8,11 @@ no text beyond the strings the shipped font subset already covers.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 
-from bot.views.chart import BAND_COLOURS, BAND_EDGES, DPI, LABEL_WIDTH, LINE, SIZE_INCHES, _png, _properties
+from bot.views.chart import BAND_COLOURS, BAND_EDGES, DPI, LINE, SIZE_INCHES, _png, _properties, wrapped_title
 from bot.views.fonts import chart_locale, font_family
 from bot.views.i18n import t
 from knowledge.model import KnowledgeBase
@@ -54,5 +53,5 @@ def overlay_radar_png(kb: KnowledgeBase, series: Sequence[Series], locale: str, 
 
 
 def _label(title: str, score: int | None, locale: str) -> str:
-    wrapped = "\n".join(textwrap.wrap(title, LABEL_WIDTH[locale], break_on_hyphens=False))
+    wrapped = wrapped_title(title, locale)
     return f"{wrapped}\n{score}" if score is not None else wrapped

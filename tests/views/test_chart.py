@@ -128,3 +128,18 @@ def test_each_render_fills_the_radar_with_its_own_scores() -> None:
     full = {d.id: 100 for d in KB.dimensions}
     band, filled = (252, 232, 178), (195, 202, 191)  # #fce8b2, and under #1a73e8 at alpha 0.25
     assert [pixel({}), pixel(full), pixel({}), pixel(full)] == [band, filled, band, filled]
+
+
+def test_chinese_labels_are_cut_between_words() -> None:
+    """A Chinese title too long for one line goes on after a connective, never inside a word ("创新能 / 力")."""
+    from bot.views.chart import LABEL_WIDTH, ZH_BREAKS_AFTER, wrapped_title
+
+    assert wrapped_title("适应性与创新能力", "zh") == "适应性与\n创新能力"
+    assert wrapped_title("核心团队的凝聚力与执行力", "zh") == "核心团队的\n凝聚力与执行力"
+    assert wrapped_title("风险防控意识", "zh") == "风险防控意识"
+    assert wrapped_title("一二三四五六七八九", "zh") == "一二三四五\n六七八九"  # no connective: cut in the middle
+    for title in (d.title("zh") for d in KB.dimensions):
+        lines = wrapped_title(title, "zh").split("\n")
+        assert "".join(lines) == title
+        assert all(len(line) <= LABEL_WIDTH["zh"] for line in lines), lines
+        assert all(line[-1] in ZH_BREAKS_AFTER for line in lines[:-1]), lines
