@@ -43,9 +43,10 @@ def positions(text: str, *needles: str) -> list[int]:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_verdict_and_the_plan_come_before_the_traps_and_the_details(locale: str) -> None:
     answers = BY_ID["receivables_caused_the_short_runway"]
-    text = render("report.txt.j2", locale, r=view(answers, locale))
-    headings = [f"\n{t(locale, key)}\n" for key in ("report.dimensions", "report.focus", "report.traps_that_matter",
-                                                       "report.contradictions")]
+    r = view(answers, locale)
+    text = render("report.txt.j2", locale, r=r)
+    headings = [f"\n{t(locale, key)}\n" for key in ("report.dimensions", f"report.focus_{len(r['focus'])}",
+                                                       "report.traps_that_matter", "report.contradictions")]
     order = positions(text, t(locale, "report.overall", score=assess(KB, answers).overall), headings[0],
                       "\n" + t(locale, "report.fatal") + t(locale, "sep"), *headings[1:],
                       f" {t(locale, 'report.details')} ", f"\n{t(locale, 'report.metrics')}\n",
@@ -182,3 +183,16 @@ def test_a_kept_report_quotes_both_sides_as_the_fresh_one_does(profile: str, loc
     lines = [line for c in report.contradictions
              for line in dimension_details(KB, record, c.dimension, locale)["contradictions"]]
     assert lines == view(BY_ID[profile], locale)["contradictions"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_plan_heading_counts_the_actions_it_heads(locale: str) -> None:
+    """"The three things to do first" over two would be wrong: the heading says how many there are."""
+    answers = BY_ID["receivables_caused_the_short_runway"]
+    full = view(answers, locale)
+    assert len(full["focus"]) == 3
+    for n in (1, 2, 3):
+        text = render("report.txt.j2", locale, r={**full, "focus": full["focus"][:n]})
+        assert f"\n{t(locale, f'report.focus_{n}')}\n" in text
+    assert t("en", "report.focus_2") == "The two things to do first"
+    assert t("zh", "report.focus_1") == "最该做的一件事"
