@@ -6,6 +6,8 @@
 3. Legal and single-point exposures (a compliance gap, one customer, one supplier, one key person).
 4. One action that lengthens the strongest strength (the article's 聚焦: make 2–3 long boards longer).
 5. Weak dimensions, weakest first; then, if room is left, the fair ones.
+6. If room is still left (nothing weaker asks for it), the actions that lengthen the other strengths, so a
+   healthy firm is told how to make each of its 2–3 long boards longer, not the first one only.
 """
 
 from __future__ import annotations
@@ -98,4 +100,6 @@ def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Seq
     for band in ("weak", "fair"):
         for r in _by_score(results, band, order):
             plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")), r.id, band)
+    for dimension in strengths[1:]:
+        plan.add(kb.dimension(dimension).grow_action, dimension, "grow")
     return tuple(plan.actions)
