@@ -11,6 +11,7 @@ from bot.answers_file import AnswersFileError, load_answers_file
 from bot.pages import chart_and_page
 from bot.views.formatting import plain_number
 from bot.views.i18n import t
+from bot.views.prompts import reason_text
 from bot.views.render import render
 from bot.views.report import build_report_view
 from bot.views.safe_text import printable
@@ -90,8 +91,7 @@ def read_answers_file(path: Path, locale: str) -> dict[str, Any]:
 
 
 def _reason(locale: str, error: AnswerError) -> str:
-    values = {k: plain_number(v) for k, v in (("minimum", error.minimum), ("maximum", error.maximum)) if v is not None}
-    return t(locale, f"reasons.{error.reason}", **values)
+    return reason_text(locale, error.reason, error.minimum, error.maximum, error.values)
 
 
 def validate_answers(kb: KnowledgeBase, raw: dict[str, Any], locale: str) -> dict[str, Any]:

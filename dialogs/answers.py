@@ -64,12 +64,13 @@ def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
     metric = kb.metrics[question.metric or ""]
     converted = _converted(metric.unit, raw)
     value = converted.value
+    unit = {"unit": metric.unit}  # the bounds are shown with it: "must not be above 100%"
     if metric.minimum is not None and value < metric.minimum:
-        raise AnswerError("below_min", metric.minimum, metric.maximum)
+        raise AnswerError("below_min", metric.minimum, metric.maximum, unit)
     if metric.maximum is not None and value > metric.maximum:
-        raise AnswerError("above_max", metric.minimum, metric.maximum)
+        raise AnswerError("above_max", metric.minimum, metric.maximum, unit)
     if metric.integer and value != int(value):
-        raise AnswerError("not_whole", metric.minimum, metric.maximum)
+        raise AnswerError("not_whole", metric.minimum, metric.maximum, unit)
     if converted.confirm:
         raise ShareToConfirm(value)
     return int(value) if metric.integer else value

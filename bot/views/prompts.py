@@ -54,17 +54,27 @@ UNIT_REASONS = ("wrong_unit", "foreign_currency")
 
 def reason_text(locale: str, reason: str, minimum: float | None = None, maximum: float | None = None,
                 values: dict[str, Any] | None = None) -> str:
-    """Why an answer was refused, in the owner's language, with the bounds and values it names."""
-    named = {k: plain_number(v) for k, v in (("minimum", minimum), ("maximum", maximum)) if v is not None}
+    """Why an answer was refused, in the owner's language, with the bounds and values it names.
+
+    Bounds are shown in the metric's unit when `values` names it ("不能大于 100%", "must not be above 3,650 days").
+    """
+    unit = (values or {}).get("unit")
+    shown = (lambda v: metric_value(unit, v, locale)) if isinstance(unit, str) else plain_number
+    named = {k: shown(v) for k, v in (("minimum", minimum), ("maximum", maximum)) if v is not None}
     named |= {k: plain_number(v) if isinstance(v, int | float) else v for k, v in (values or {}).items()}
     return t(locale, f"reasons.{reason}", **named)
 
 
 def reask_example(question: Question, reason: str, metric_unit: str | None, locale: str) -> str:
-    """An example that works, in the owner's language: for a refused unit, the units this question takes."""
+    """An example that works, in the owner's language: for a refused unit, the units this question takes.
+
+    It follows the reason as a sentence of its own, so it starts with a capital ("E.g. 30%", not "e.g. 30%").
+    """
     if reason in UNIT_REASONS and metric_unit:
-        return t(locale, f"units_hint.{metric_unit}")
-    return example_text(question, locale)
+        text = t(locale, f"units_hint.{metric_unit}")
+    else:
+        text = example_text(question, locale)
+    return text[:1].upper() + text[1:]
 
 
 def reask_view(kb: KnowledgeBase, reask: Reask, locale: str) -> dict[str, Any]:

@@ -108,8 +108,8 @@ def test_error_messages_in_each_language(tmp_path: Path, capsys: pytest.CaptureF
     zh = capsys.readouterr().err
     assert main(["assess", "--answers", str(path), "--locale", "en"]) == 2
     en = capsys.readouterr().err
-    assert zh.strip() == "risk_top_customer_share：不能大于 100"
-    assert en.strip() == "risk_top_customer_share: must not be above 100"
+    assert zh.strip() == "risk_top_customer_share：不能大于 100%"
+    assert en.strip() == "risk_top_customer_share: must not be above 100%"
 
 
 def test_good_file_main(capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,7 +144,7 @@ def test_bad_answers_file_streams(tmp_path: Path, locale: str, name: str, conten
         ({"no_such_question": 1}, "没有这个问题", "no such question"),
         ({"cash_runway_self": "forever"}, "不是这个问题的选项", "not one of this question's options"),
         ({"cash_available": "abc"}, "不是一个数字", "not a number"),
-        ({"risk_top_customer_share": -5}, "不能小于 0", "must not be below 0"),
+        ({"risk_top_customer_share": -5}, "不能小于 0%", "must not be below 0%"),
         ({"cost_headcount": 2.5}, "需要一个整数", "a whole number is needed"),
         ({"cash_available": [1, 2]}, "不是一个数字", "not a number"),
     ],

@@ -128,3 +128,34 @@ def test_a_reask_joins_its_sentences_as_the_language_does(kb: KnowledgeBase, loc
     text = render(template, locale, v=reask_view(kb, reask, locale))
     assert joined in text.replace("<i>", "")
     assert "。 " not in text
+
+
+@pytest.mark.parametrize(("question", "typed", "locale", "bound"), [
+    ("cash_receivables", "1500%", "zh", "不能大于 1,000%"),
+    ("cash_receivables", "1500%", "en", "must not be above 1,000%"),
+    ("cash_inventory", "20年", "zh", "不能大于 3,650 天"), ("cash_inventory", "20 years", "en", "above 3,650 days"),
+    ("ret_complaint_hours", "-3", "zh", "不能小于 0 小时"), ("ret_complaint_hours", "-3", "en", "below 0 hours"),
+])
+def test_a_number_out_of_range_is_refused_with_the_bound_in_its_unit(
+    conv: Conversation, kb: KnowledgeBase, question: str, typed: str, locale: str, bound: str
+) -> None:
+    """"must not be above 1,000" leaves the owner guessing 1,000 what; the bound comes with the metric's unit."""
+    driver = waiting_at(conv, question, mode="full")
+    reask = driver.send(Answer(typed)).outputs[0]
+    assert isinstance(reask, Reask)
+    assert bound in reask_view(kb, reask, locale)["reason"]
+
+
+@pytest.mark.parametrize("template", ["reask.txt.j2", "reask.tg.j2"])
+@pytest.mark.parametrize(("question", "reason", "values"), [
+    ("cash_receivables", "above_max", {"unit": "percent"}), ("cash_inventory", "wrong_unit", {"unit": "days"}),
+    ("risk_backup_supplier_count", "wrong_unit", {"unit": "count"}), ("cash_available", "foreign_currency", {}),
+])
+def test_an_english_reask_starts_each_sentence_with_a_capital(kb: KnowledgeBase, template: str, question: str,
+                                                              reason: str, values: dict) -> None:
+    """"…above 1,000%. E.g. 30%": the example is a sentence of its own after the reason."""
+    unit = kb.metrics[kb.questions[question].metric].unit
+    reask = Reask(question, reason, 0.0, 1000.0, (3, 8, 1, 2), values or {"unit": unit})
+    text = render(template, "en", v=reask_view(kb, reask, "en")).replace("<i>", "")
+    second = text.split(". ", 1)[1]
+    assert second[:1].isupper(), text
