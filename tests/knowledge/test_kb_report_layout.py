@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from bot.storage.reports import report_record
 from bot.telegram.replies import report_replies, split_message
@@ -84,6 +85,11 @@ def test_a_case_shared_by_two_traps_is_printed_once() -> None:
     text = render("report.txt.j2", "en", r=view(answers, "en"))
     finding = next(trap["finding"] for trap in traps if trap["finding"])
     assert text.count(finding) == 1
+    # "If that sentence is the best description…": the story needs its title, which every channel shows
+    title = KB.cases["case_irr_same_but_cheaper"].title("en")
+    assert f"Case · {title}: {story}" in text
+    html = render("report.html.j2", "en", r=view(answers, "en"))
+    assert html.count(escape(title)) == 1
 
 
 def test_a_trap_two_rules_fire_is_shown_once_with_the_worst_rules_numbers() -> None:
