@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 from bot.storage.store import User
 from bot.telegram.context import deps
 from bot.telegram.durable import acknowledging_nothing
-from bot.telegram.replies import SAFE_LIMIT, Reply, replies_for
+from bot.telegram.replies import SAFE_LIMIT, Reply, replies_for, report_lead, report_replies
 from bot.telegram.sending import UserBlockedBot, drop_keyboard, edit_or_send, send
 from bot.views.render import render
 from dialogs.conversation import Event, Step
@@ -70,15 +70,20 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
 
 def step_replies(kb: KnowledgeBase, outputs: list[Output], session: Session, locale: str) -> list[Reply]:
     """The step's messages; an insight followed by the next question or the report heads its (first) message,
-    so the owner gets one message, not two, and waits for one round trip less."""
+    so the owner gets one message, not two, and waits for one round trip less. A report is split with the
+    insight above it, so a first part filled to the limit still takes it."""
     replies: list[Reply] = []
     head: Reply | None = None
     for output in outputs:
+        if head is not None and isinstance(output, ReportReady):  # split with the insight, so it always fits
+            replies.extend(report_replies(kb, output.report, locale, lead=f"{head.text}\n\n{report_lead(locale)}"))
+            head = None
+            continue
         rendered = replies_for(kb, [output], session, locale)
         if isinstance(output, Insight) and head is None and len(rendered) == 1:
             head = rendered[0]
             continue
-        if (head is not None and isinstance(output, Ask | Reask | ReportReady) and rendered
+        if (head is not None and isinstance(output, Ask | Reask) and rendered
                 and len(head.text) + len(rendered[0].text) + 2 <= SAFE_LIMIT):
             first = rendered[0]
             rendered[0] = Reply(f"{head.text}\n\n{first.text}", first.keyboard, question=first.question)

@@ -159,6 +159,11 @@ def after_report_keyboard(kb: KnowledgeBase, report: Report, locale: str) -> Inl
     return InlineKeyboardMarkup([*rows, proposal_row(report, locale), *menu_keyboard(locale).inline_keyboard])
 
 
+def report_lead(locale: str) -> str:
+    """"Your check is complete; here is your report." above a report the check just finished."""
+    return line(locale, "conv.report_ready")
+
+
 def report_replies(kb: KnowledgeBase, report: Report, locale: str, lead: str = "") -> list[Reply]:
     """The report in as many messages as it needs, `lead` (HTML) first; the last one offers re-checks and the
     next check."""
@@ -190,7 +195,7 @@ def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, loca
         elif isinstance(output, Insight):
             replies.append(Reply(insight_text(kb, output, locale)))
         elif isinstance(output, ReportReady):
-            replies.extend(report_replies(kb, output.report, locale, lead=line(locale, "conv.report_ready")))
+            replies.extend(report_replies(kb, output.report, locale, lead=report_lead(locale)))
         elif isinstance(output, Menu):
             replies.append(Reply(render("welcome.tg.j2", locale, lines=welcome_lines(output, locale)),
                                  menu_keyboard(locale, output.open_check)))

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.views.formatting import metric_value
 from bot.views.i18n import t
-from bot.views.report import BAND_MARKERS, finding_text
+from bot.views.report import BAND_MARKERS, finding_text, said_once
 from bot.views.report_sections import contradiction_line
 from knowledge.model import KnowledgeBase, Rule
 from knowledge.scoring import Finding
@@ -42,7 +42,7 @@ def short_why(why: str) -> str:
 
 
 def focus_lines(kb: KnowledgeBase, report: dict[str, Any], locale: str) -> list[dict[str, str]]:
-    """The three focus actions, each with its one-line why."""
+    """The three focus actions, each with its one-line why (said once when two in a row share it)."""
     lines = []
     for item in report["focus_actions"]:
         action = kb.actions.get(item["id"])
@@ -56,7 +56,7 @@ def focus_lines(kb: KnowledgeBase, report: dict[str, Any], locale: str) -> list[
         lines.append({"id": action.id, "title": action.title(locale), "why": why, "short_why": short_why(why),
                       "how": action.how(locale),
                       "dimension": title_of(kb, dimension, locale)})
-    return lines
+    return said_once(lines)
 
 
 def _findings(kb: KnowledgeBase, report: dict[str, Any], dimension: dict[str, Any], locale: str) -> list[str]:

@@ -37,6 +37,18 @@ class _MetricTexts(dict):
         return metric_value(self.kb.metrics[key].unit, self.metrics[key], self.locale)
 
 
+def said_once(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The focus actions with a why the action before already gave left empty: three cash actions in a cash
+    emergency share one reason, which reads once, above the first."""
+    whys = [action["why"] for action in actions]
+    for n, action in enumerate(actions[1:], start=1):
+        if whys[n] and whys[n] == whys[n - 1]:
+            action["why"] = ""
+            if "short_why" in action:
+                action["short_why"] = ""
+    return actions
+
+
 def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:
     """Everything a report template shows, already in the owner's language, in the order it is read.
 
@@ -64,11 +76,11 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
         ],
         "fatal": [title[d] for d in report.fatal],
         "strengths": [title[d] for d in report.strengths],
-        "focus": [
+        "focus": said_once([
             {"title": kb.actions[a.id].title(locale), "how": kb.actions[a.id].how(locale),
              "dimension": title[a.dimension], "why": a.why(kb, locale)}
             for a in report.focus
-        ],
+        ]),
         "traps": traps,
         "contradictions": contradiction_lines(kb, report, locale),
         "findings": [text for rule, text in findings.items() if text and rule not in told],  # the other findings

@@ -320,7 +320,7 @@ async def test_the_last_answer_gets_the_insight_and_the_report_in_one_message(ha
     new = chat.messages[before:]
     ready = t(locale, "conv.report_ready")
     report = next(m["text"] for m in new if ready in m.get("text", ""))
-    assert new[0]["text"] == report, "the report did not come first"
+    assert new[0]["text"] == report, ("the report did not come first", [m.get("text", "")[:80] for m in new])
     assert report.index(ready) > 0  # the insight comes before it, in the same message
     assert report.index(ready) < 400
     assert all(ready not in m.get("text", "") for m in new[1:])

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from bot.services.history import Change
 from bot.storage.reports import report_record
 from bot.views.glance import CAPTION_LIMIT, DETAILS_LIMIT, details_text, glance_caption, visible_length
+from bot.views.kept import overview
 from bot.views.page import report_page
+from bot.views.render import render
+from bot.views.report import build_report_view
 from knowledge.loader import get_knowledge
 from knowledge.scoring import assess
 
@@ -43,9 +47,30 @@ def test_first_screen_fits_a_caption_for_every_profile(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
 def test_first_screen_keeps_a_why_for_every_focus_action_without_extras(locale: str) -> None:
+    """Every action's why is shown, once: actions in a row that share one (three cash actions) show it above the
+    first."""
     for name, record in RECORDS:
         caption = glance_caption(KB, record, locale)
-        assert caption.count("<i>") >= len(record["focus_actions"]), name
+        whys = [line["why"] for line in overview(KB, record, locale)["focus"]]
+        assert caption.count("<i>") >= len([why for why in whys if why]), name
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_why_two_cash_actions_share_is_said_once(locale: str) -> None:
+    """In a cash emergency the first actions are cash actions with the same reason: it reads once, above the first,
+    on the first screen and in the full report; every action is still there, and the next reason is given."""
+    record = dict(RECORDS)["cash_emergency_gets_cash_advice_first"]
+    focus = overview(KB, record, locale)["focus"]
+    assert [bool(a["why"]) for a in focus] == [True, False, True]
+    why = focus[0]["why"]
+    caption = glance_caption(KB, record, locale)
+    assert caption.count(escape(why)) == 1
+    assert all(escape(a["title"]) in caption for a in focus)
+    profile = next(p for p in PROFILES["profiles"] if p["id"] == "cash_emergency_gets_cash_advice_first")
+    report = assess(KB, {**PROFILES["bases"][profile["base"]], **(profile.get("answers") or {})})
+    text = render("report.txt.j2", locale, r=build_report_view(KB, report, locale))
+    assert text.count(why) == 1
+    assert all(a["title"] in text for a in focus)
 
 
 def test_before_after_reads_like_the_issue() -> None:
