@@ -32,13 +32,20 @@ def plain_number(value: float, digits: int = 1) -> str:
 
 
 def money(value: float, locale: str) -> str:
-    """Money in CNY the way each locale says it; rounded before the unit is chosen (999,999 is ¥1M)."""
+    """Money in CNY the way each locale says it; rounded before the unit is chosen (999,999 is ¥1M).
+
+    From a trillion on, zh says 万亿 (1万亿元, not 10,000亿元) and en says B (¥1,000B, not ¥1,000,000M).
+    """
     if locale == "zh":
+        if abs(round(value, -8)) >= 1e12:
+            return f"{plain_number(value / 1e12, 2)}万亿元"
         if abs(round(value, -4)) >= 1e8:
             return f"{plain_number(value / 1e8, 2)}亿元"
         if abs(value) >= 1e4:
             return f"{plain_number(value / 1e4, 1)}万元"
         return f"{plain_number(value, 0)}元"
+    if abs(round(value, -7)) >= 1e9:
+        return f"¥{plain_number(value / 1e9, 2)}B"
     if abs(round(value, -4)) >= 1e6:
         return f"¥{plain_number(value / 1e6, 2)}M"
     if abs(value) >= 1e4:

@@ -90,6 +90,8 @@ def test_locale_catalogs() -> None:
     ("months", 1, "1 month", "1 个月"), ("months", 2, "2 months", "2 个月"),
     ("months", 0.5, "half a month", "约半个月"),
     ("hours", 1, "1 hour", "1 小时"), ("days", 1, "1 day", "1 天"), ("CNY", 999_999, "¥1M", "100万元"),
+    ("CNY", 1.2e9, "¥1.2B", "12亿元"), ("CNY", 999_999_999, "¥1B", "10亿元"), ("CNY", 1e12, "¥1,000B", "1万亿元"),
+    ("CNY", 1.5e13, "¥15,000B", "15万亿元"),
 ])
 def test_units_read_right(unit: str, value: float, en: str, zh: str) -> None:
     assert metric_value(unit, value, "en") == en
