@@ -38,8 +38,8 @@ class _MetricTexts(dict):
 
 
 def said_once(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The focus actions with a why the action before already gave left empty: three cash actions in a cash
-    emergency share one reason, which reads once, above the first."""
+    """The focus actions with a why the action before already gave left empty: cash actions in a row (a cash
+    emergency) share one reason, which reads once, above the first of them. The dicts are changed in place."""
     whys = [action["why"] for action in actions]
     for n, action in enumerate(actions[1:], start=1):
         if whys[n] and whys[n] == whys[n - 1]:
