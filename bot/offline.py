@@ -70,8 +70,9 @@ def kb_questions(locale: str, fmt: str, out: TextIO | None = None) -> int:
     print(t(locale, "cli.questions_header", count=len(data["questions"])), file=out)
     for q in data["questions"]:
         star = "*" if q["quick"] else " "
-        detail = ", ".join(f"{o['id']}={'-' if o['points'] is None else plain_number(o['points'])}"
-                           for o in q["options"]) or q["metric"] or ""
+        options = ", ".join(f"{o['id']}={'-' if o['points'] is None else plain_number(o['points'])}"
+                            for o in q["options"])
+        detail = " ".join(part for part in (q["metric"] and f"{q['metric']} [{q['unit']}]", options) if part)
         print(f"{star} {q['id']:<34} {q['dimension']:<17} {q['kind']:<7} {detail}", file=out)
     return 0
 

@@ -268,7 +268,11 @@ def test_kb_questions_text_streams() -> None:
     rows = {line[2:].split()[0]: line for line in lines[1:]}
     assert set(rows) == set(KB.questions)
     for qid, line in rows.items():
-        assert line.startswith("*") == KB.questions[qid].quick, qid
+        question = KB.questions[qid]
+        assert line.startswith("*") == question.quick, qid
+        if question.kind == "number":  # what a file must hold for it: the metric's unit, and "does not apply"
+            assert f"{question.metric} [{KB.metrics[question.metric].unit}]" in line, line
+            assert ("not_applicable=-" in line) == bool(question.options), line
 
 
 # --------------------------------------------------------------------------- the real process
