@@ -135,3 +135,18 @@ def test_no_catalog_string_mentions_the_article() -> None:
     for locale in ("zh", "en"):
         for key, value in catalog(locale).items():
             assert not ARTICLE.search(value), (locale, key, value)
+
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_strengths_line_is_not_read_as_every_strong_dimension(locale: str) -> None:
+    """Only the 2–3 strongest are listed, so the list is not headed with the band's name: with seven dimensions
+    in the strong band, "Strengths: A, B, C" read as if the other four were not."""
+    kb = get_knowledge()
+    profile = next(p for p in PROFILES if p["id"] == "everything_excellent")
+    report = assess(kb, {**DATA["bases"][profile["base"]], **profile["answers"]})
+    assert len([d for d in report.dimensions if d.band == "strong"]) > len(report.strengths) == 3
+    words = catalog(locale)
+    assert words["bands.strong"] not in (words["report.strengths"], words["share.strengths"])
+    text = render("report.tg.j2", locale, r=build_report_view(kb, report, locale))
+    assert f"{words['report.strengths']}</b>" in text
