@@ -2,7 +2,8 @@
 
 A partner answers the same questions about the owner's company without seeing the owner's answers; the
 comparison shows only dimension scores (both, and the gap), never the answers behind them. Dimensions where
-the two differ by 20 points or more are the conversation to have first (the article's 战略共识).
+the two differ by 20 points or more are marked, and the widest three of them are the conversation to have
+first (the article's 战略共识).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from knowledge.model import KnowledgeBase
 from knowledge.scoring import Report, assess
 
 TALK_FIRST_GAP = 20
+TALK_FIRST_KEPT = 3  # the conversation to have first: the widest gaps, as a report's three things to do first
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,8 @@ class Comparison:
 
     @property
     def talk_first(self) -> tuple[DimensionGap, ...]:
-        return tuple(sorted((r for r in self.rows if r.talk_first), key=lambda r: -(r.gap or 0)))
+        """The widest gaps of TALK_FIRST_GAP or more, widest first; at most TALK_FIRST_KEPT (the rows mark all)."""
+        return tuple(sorted((r for r in self.rows if r.talk_first), key=lambda r: -(r.gap or 0)))[:TALK_FIRST_KEPT]
 
     def scores(self, side: str) -> dict[str, int | None]:
         return {r.dimension: getattr(r, side) for r in self.rows}
