@@ -33,7 +33,7 @@ TEMPLATES = ("report.txt.j2", "report.tg.j2", "report.html.j2")
 
 BAD_PLURAL = re.compile(r"(?<![\d.,])1 (months|days|hours|people are|managers|backup suppliers)\b")
 CALQUE = re.compile(r"\b(short|long) boards?\b", re.IGNORECASE)
-ASCII_IN_CHINESE = re.compile(r"[\u4e00-\u9fff（）“”][?,!;:]|[?,!;:][\u4e00-\u9fff（“]")
+ASCII_IN_CHINESE = re.compile(r"[\u4e00-\u9fff（）“”][?,!;:()]|[?,!;:()][\u4e00-\u9fff（“]")
 DECIMAL_MONTHS = re.compile(r"0\.\d+ ?个月")
 ARTICLE = re.compile(r"\barticle\b|文章|(?<![中英])文中", re.IGNORECASE)  # the owner never saw our source
 
