@@ -16,7 +16,7 @@ class AnswerError(ValueError):
     """Why an answer is refused: a reason key the channels translate, and the range it refers to.
 
     Reasons: empty, not_a_number, too_large, too_long, odd_digit, ambiguous, unknown_option, below_min,
-    above_max, not_whole, wrong_unit, foreign_currency, confirm_share, and the consistency reasons of
+    above_max, not_whole, wrong_unit, foreign_currency, amount_not_share, confirm_share, and the consistency reasons of
     `dialogs.consistency` (`managers_above_headcount`, ...). `values` holds what the message names
     (`unit`: the metric's unit; `other`: the answer this one contradicts).
     """

@@ -341,6 +341,7 @@ class Reading:
 
     parts: tuple[tuple[float, str | None], ...]
     combine: Literal["one", "range", "sum"] = "one"
+    multiplied: bool = False  # digits with a multiplier ("20万", "3千", "12k"): an amount, whatever its unit
 
     @property
     def units(self) -> frozenset[str]:
@@ -392,9 +393,10 @@ def read_number(text: str) -> Reading:
         raise _fail("too_long")
 
     quantities, joined = _quantities(normalised)
+    multiplied = any(q.explicit_unit for q in quantities)
     if len(quantities) == 1:
         only = quantities[0]
-        return Reading(((float(_check_size(only.value)), only.unit),))
+        return Reading(((float(_check_size(only.value)), only.unit),), multiplied=multiplied)
     if len(quantities) == 2 and joined == [True]:
         low, high = quantities
         lower = low.value
@@ -404,9 +406,9 @@ def read_number(text: str) -> Reading:
         low_unit, high_unit = low.unit or high.unit, high.unit or low.unit
         if low_unit == high_unit and lower > high.value:
             raise _fail("ambiguous", "a range from high to low")
-        return Reading(((float(lower), low_unit), (float(_check_size(high.value)), high_unit)), "range")
+        return Reading(((float(lower), low_unit), (float(_check_size(high.value)), high_unit)), "range", multiplied)
     if _is_duration_sum(quantities, joined):
-        return Reading(tuple((float(q.value), q.unit) for q in quantities), "sum")
+        return Reading(tuple((float(q.value), q.unit) for q in quantities), "sum", multiplied)
     raise _fail("ambiguous", "more than one number")
 
 

@@ -2,7 +2,9 @@
 write the answer in, and how each converts. Derived from the metric's unit, so a new question needs no code.
 
 "1年" on inventory days is 365 days, "3个月" about 90, "2天" on complaint hours 48 hours; a share typed as a
-fraction ("0.55") is confirmed as "55%?" before it is stored; a foreign currency is refused, never read as yuan.
+fraction ("0.55") is confirmed as "55%?" before it is stored, and one typed as an amount ("30万", the overdue
+money rather than its share) is refused with the unit it takes; a foreign currency is refused, never read as
+yuan.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ class UnitRule:
 
     factors: Mapping[str, float] = field(default_factory=dict)
     confirm_fraction: bool = False  # a bare number between 0 and 1 is asked back as a percentage
+    multipliers: bool = True  # 万, 亿, k, M apply; a share written with one ("30万") is an amount, not a share
 
 
-def _rule(factors: dict[str, float], confirm_fraction: bool = False) -> UnitRule:
-    return UnitRule(MappingProxyType(factors), confirm_fraction)
+def _rule(factors: dict[str, float], confirm_fraction: bool = False, multipliers: bool = True) -> UnitRule:
+    return UnitRule(MappingProxyType(factors), confirm_fraction, multipliers)
 
 
 #: Keyed by the metric's `unit` in knowledge/data/metrics.yaml; a unit not listed accepts bare numbers only.
@@ -47,7 +50,7 @@ RULES: Mapping[str, UnitRule] = MappingProxyType({
     "days": _rule({DAYS: 1, WEEKS: 7, MONTHS: DAYS_PER_MONTH, QUARTERS: 3 * DAYS_PER_MONTH, YEARS: DAYS_PER_YEAR}),
     "months": _rule({DAYS: 1 / DAYS_PER_MONTH, WEEKS: 7 / DAYS_PER_MONTH, MONTHS: 1, QUARTERS: 3, YEARS: 12}),
     "hours": _rule({MINUTES: 1 / 60, HOURS: 1, DAYS: 24, WEEKS: 24 * 7}),
-    "percent": _rule({PERCENT: 1, TENTHS: 10}, confirm_fraction=True),
+    "percent": _rule({PERCENT: 1, TENTHS: 10}, confirm_fraction=True, multipliers=False),
     "CNY": _rule({CNY: 1}),
     "count": _rule({}),
 })  # fmt: skip
@@ -64,7 +67,8 @@ NAMED: Mapping[str, tuple[str, ...]] = MappingProxyType({
 
 
 class UnitError(ValueError):
-    """A unit the question cannot use: reason "wrong_unit" or "foreign_currency", and the unit it is in."""
+    """A unit the question cannot use, and the unit it is in. Reasons: "wrong_unit", "foreign_currency" and
+    "amount_not_share" (an amount such as "30万" for a share)."""
 
     def __init__(self, reason: str, unit: str) -> None:
         super().__init__(reason)
@@ -90,6 +94,8 @@ def accepted_units(metric_unit: str) -> tuple[str, ...]:
 def convert(reading: Reading, metric_unit: str) -> Converted:
     """The reading in the metric's unit; UnitError for a foreign currency or a unit of another kind."""
     rule = rule_for(metric_unit)
+    if reading.multiplied and not rule.multipliers:
+        raise UnitError("amount_not_share", metric_unit)
     for unit in sorted(reading.units):
         if is_foreign(unit):
             raise UnitError("foreign_currency", metric_unit)

@@ -49,7 +49,7 @@ def ask_view(kb: KnowledgeBase, ask: Ask, locale: str) -> dict[str, Any]:
     }
 
 
-UNIT_REASONS = ("wrong_unit", "foreign_currency")
+UNIT_REASONS = ("wrong_unit", "foreign_currency", "amount_not_share")
 
 
 def reason_text(locale: str, reason: str, minimum: float | None = None, maximum: float | None = None,

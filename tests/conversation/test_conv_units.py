@@ -94,12 +94,13 @@ def test_the_contradiction_reason_reads_well(kb: KnowledgeBase, locale: str, wor
     ("cash_inventory", "wrong_unit", "zh", "3个月"), ("cash_inventory", "wrong_unit", "en", "3 months"),
     ("ret_complaint_hours", "wrong_unit", "zh", "2天"), ("ret_complaint_hours", "wrong_unit", "en", "2 days"),
     ("cash_available", "foreign_currency", "zh", "50万"), ("cash_available", "foreign_currency", "en", "500k"),
+    ("cash_receivables", "amount_not_share", "zh", "30%"), ("cash_receivables", "amount_not_share", "en", "30%"),
 ])
 def test_a_refused_unit_is_reasked_with_an_example_in_the_owners_language(
     conv: Conversation, kb: KnowledgeBase, question: str, reason: str, locale: str, hint: str
 ) -> None:
     driver = waiting_at(conv, question, mode="full")
-    typed = {"wrong_unit": "30%", "foreign_currency": "$500k"}[reason]
+    typed = {"wrong_unit": "30%", "foreign_currency": "$500k", "amount_not_share": "30万"}[reason]
     reask = driver.send(Answer(typed)).outputs[0]
     assert (reask.reason, reask.values) == (reason, {"unit": kb.metrics[kb.questions[question].metric].unit})
     view = reask_view(kb, reask, locale)

@@ -64,7 +64,10 @@ REFUSED = [
     ("cash_available", "3个月", "wrong_unit"), ("cash_available", "30%", "wrong_unit"),
     ("ret_complaint_hours", "3个月", "wrong_unit"), ("ret_complaint_hours", "50元", "wrong_unit"),
     ("cash_inventory", "30%", "wrong_unit"), ("cost_headcount", "3天", "wrong_unit"),
-    ("ret_repeat_share", "3天", "wrong_unit"), ("ret_repeat_share", "5万元", "wrong_unit"),
+    ("ret_repeat_share", "3天", "wrong_unit"), ("ret_repeat_share", "5万元", "amount_not_share"),
+    # an amount for a share: the overdue money, not its share of a month's revenue
+    ("cash_receivables", "30万", "amount_not_share"), ("ret_repeat_share", "2k", "amount_not_share"),
+    ("risk_top_customer_share", "10-20万", "amount_not_share"),
     # odd digits and monsters
     ("cost_headcount", "10²", "odd_digit"), ("cost_headcount", "①", "odd_digit"), ("cost_headcount", "½", "odd_digit"),
     ("cost_headcount", "Ⅻ", "odd_digit"), ("cash_available", "1" * 400, "too_long"),
