@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.partners import Comparison
-from bot.views.formatting import plain_number
+from bot.views.formatting import metric_value
 from bot.views.render import render
 from knowledge.model import KnowledgeBase
 from knowledge.scoring import Report
@@ -32,7 +32,8 @@ def _title(kb: KnowledgeBase, dimension: str, locale: str) -> str:
 
 def card_view(kb: KnowledgeBase, report: Report, locale: str, figures: bool) -> dict[str, Any]:
     """What the card says: the overall band, a band per dimension, critical weaknesses and strengths."""
-    metrics = [(key, plain_number(report.metrics[key])) for key in FIGURE_METRICS if key in report.metrics]
+    metrics = [(key, metric_value(kb.metrics[key].unit, report.metrics[key], locale))  # "1 month", "half a month"
+               for key in FIGURE_METRICS if key in report.metrics]
     return {
         "band": report.band,
         "overall": report.overall if figures else None,
