@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.storage.maintenance import backup, doctor
+from bot.offline import EXIT_BAD_INPUT
+from bot.storage.maintenance import OntoItself, backup, backup_path, doctor
 from bot.storage.schema import migrations
 from bot.views.i18n import t
 from bot.views.safe_text import printable
@@ -28,7 +29,11 @@ def run_doctor(path: Path, locale: str, out: TextIO | None = None) -> int:
 def run_backup(source: Path, destination: Path, locale: str, out: TextIO | None = None) -> int:
     """Copy the live database consistently (SQLite's online backup) and say where it went."""
     out = out or sys.stdout
-    size = backup(source, destination)
-    print(t(locale, "backup.done", source=printable(source), destination=printable(destination),
+    try:
+        size = backup(source, destination)
+    except OntoItself:
+        print(t(locale, "backup.onto_itself", path=printable(source)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(t(locale, "backup.done", source=printable(source), destination=printable(backup_path(source, destination)),
             size=f"{size:,}"), file=out)
     return 0

@@ -79,11 +79,25 @@ def _free_space(path: Path) -> Finding:
     return Finding(True, "doctor.space_ok", {"megabytes": megabytes})
 
 
+class OntoItself(ValueError):
+    """The backup would replace the database it copies (or its WAL or shared-memory file)."""
+
+
+def backup_path(source: Path, destination: Path) -> Path:
+    """Where a backup to `destination` goes: into a folder under the database's own name, as `cp` does."""
+    return destination / source.name if destination.is_dir() else destination
+
+
 def backup(source: Path, destination: Path) -> int:
-    """Copy the live database at `source` to `destination` consistently; returns the copy's size in bytes."""
+    """Copy the live database at `source` to `destination` (a file, or a folder to put it in) consistently;
+    returns the copy's size in bytes. OntoItself, with nothing touched, when that is the database's own file."""
     if not source.exists() or not has_sqlite_header(source):
         raise StorageError(Fault.NOT_A_DATABASE if source.exists() else Fault.REPLACED, source,
                            "no SQLite database to back up")
+    destination = backup_path(source, destination)
+    own = [source, source.with_name(source.name + "-wal"), source.with_name(source.name + "-shm")]
+    if destination.resolve() in {path.resolve() for path in own}:
+        raise OntoItself(str(destination))
     partial = destination.with_name(destination.name + ".partial")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,34 @@ def test_backup_while_the_store_keeps_writing(tmp_path: Path) -> None:
     assert not copy.with_name("copy.db.partial").exists()
 
 
+
+def test_a_backup_into_a_folder_takes_the_databases_name(tmp_path: Path) -> None:
+    path, folder = tmp_path / "advisor.db", tmp_path / "backups"
+    folder.mkdir()
+    _store_with_owners(path, 3).close()
+    out = io.StringIO()
+    assert run_backup(path, folder, "zh", out) == 0
+    with sqlite3.connect(folder / "advisor.db") as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 3
+    conn.close()
+    assert f"备份到 {folder / 'advisor.db'}" in out.getvalue()
+
+
+@pytest.mark.parametrize("onto", ["advisor.db", "./advisor.db", "advisor.db-wal", "."])
+def test_a_backup_never_replaces_the_database_it_copies(tmp_path: Path, onto: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "advisor.db"
+    store = _store_with_owners(path, 3)  # the bot still running on it
+    before = path.stat().st_ino
+    assert run_backup(path, tmp_path / onto, "en", io.StringIO()) == EXIT_BAD_INPUT
+    said = f"A backup of {path} cannot replace the database itself; give another file or a folder.\n"
+    assert capsys.readouterr().err == said
+    assert path.stat().st_ino == before  # the same file, not a copy renamed over it
+    store.user("console", "still-writing", "en")
+    assert store.db.execute("SELECT count(*) FROM users").fetchone()[0] == 4
+    store.close()
+
+
 def test_a_storage_fault_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "notes.db"
