@@ -19,7 +19,7 @@ def run_doctor(path: Path, locale: str, out: TextIO | None = None) -> int:
     print(t(locale, "doctor.header", path=printable(path)), file=out)
     findings = doctor(path, migrations)
     for finding in findings:
-        values = {k: printable(v) for k, v in finding.values.items()}
+        values = {k: f"{v:,}" if isinstance(v, int) else printable(v) for k, v in finding.values.items()}  # 78,460 MB
         print(("  ✓ " if finding.ok else "  ✗ ") + t(locale, finding.key, **values), file=out)
     healthy = all(f.ok for f in findings)
     print(t(locale, "doctor.verdict_ok" if healthy else "doctor.verdict_bad"), file=out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def test_doctor_on_a_sound_database(tmp_path: Path) -> None:
     assert "Integrity check: ok." in text
     assert "Schema: up to date" in text
     assert "No problems found." in text
+    assert re.search(r"Free space: \d{1,3}(,\d{3})* MB\.", text), text  # grouped as the backup's bytes are
 
 
 def test_doctor_on_a_damaged_database(tmp_path: Path) -> None:
