@@ -73,6 +73,7 @@ def test_english_plurals_and_words(locale: str) -> None:
 def test_chinese_sentences_use_full_width_punctuation() -> None:
     for where, text in rendered("zh"):
         plain = outside_tags(text)
+        assert not re.search("[「」]", plain), where  # Simplified Chinese quotes with “”, as the owner's own words are
         assert not ASCII_IN_CHINESE.search(plain), (where, ASCII_IN_CHINESE.search(plain))
         assert not DECIMAL_MONTHS.search(plain), (where, DECIMAL_MONTHS.search(plain))
 
@@ -81,6 +82,7 @@ def test_locale_catalogs() -> None:
     for key, value in catalog("zh").items():
         if ".keywords." in key:  # comma-separated input words, not a sentence
             continue
+        assert not re.search("[「」]", value), (key, value)
         assert not ASCII_IN_CHINESE.search(value), (key, value)
     for key, value in catalog("en").items():
         assert not CALQUE.search(value), (key, value)
