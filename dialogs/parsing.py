@@ -67,6 +67,17 @@ _WORD_MULTIPLIERS: dict[str, int] = {
 }  # fmt: skip
 _RANGE_WORDS = frozenset({"to", "till", "until"})
 
+# English number words, read as the digits they stand for before anything else ("two weeks", "thirty percent",
+# "a hundred and twenty", "half a day"); "twenty-five" is one number, "20-30" stays a range.
+_EN_ONES = {word: n for n, word in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"))}
+_EN_TENS = {word: 10 * n for n, word in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
+_EN_WORD = "|".join(sorted({*_EN_ONES, *_EN_TENS}, key=len, reverse=True))
+_EN_COMPOUND = re.compile(rf"\b({'|'.join(_EN_TENS)})-({'|'.join(w for w in _EN_ONES if 0 < _EN_ONES[w] < 10)})\b")
+_EN_RUN = re.compile(rf"\b(?:half an?|an?(?= [a-z])|{_EN_WORD}|hundred)(?: (?:and )?(?:an?|{_EN_WORD}|hundred)\b)*\b")
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -222,7 +233,40 @@ def _plain_char(ch: str) -> str:
 
 def _normalise(text: str) -> str:
     normalised = unicodedata.normalize("NFKC", "".join(_plain_char(ch) for ch in text)).casefold().strip()
-    return _CN_POINT_BETWEEN_DIGITS.sub(".", normalised)
+    return _english_numbers(_CN_POINT_BETWEEN_DIGITS.sub(".", normalised))
+
+
+def _english_numbers(text: str) -> str:
+    """English number words as digits ("two weeks" → "2 weeks"); a run that is not one number is left alone."""
+    if not any("a" <= ch <= "z" for ch in text):
+        return text
+    spaced = _EN_COMPOUND.sub(r"\1 \2", " ".join(text.split()))
+
+    def digits(run: re.Match[str]) -> str:
+        if run.group() in ("a", "an") and any(ch.isdigit() for ch in spaced[:run.start()]):
+            return run.group()  # "80k a month": per month, not one more number
+        return _english_value(run.group()) or run.group()
+
+    return _EN_RUN.sub(digits, spaced)
+
+
+def _english_value(run: str) -> str | None:
+    """The digits of one run of number words, or None ("and", "hundred" alone, "two three")."""
+    words = [word for word in run.split() if word != "and"]
+    if words[:1] == ["half"]:
+        return "0.5" if len(words) == 2 else None  # "half a day"
+    value, last = 0, None
+    for word in words:
+        if word == "hundred":
+            if last == "hundred" or value >= 100:
+                return None
+            value, last = (value or 1) * 100, word
+            continue
+        number = 1 if word in ("a", "an") else _EN_ONES.get(word, _EN_TENS.get(word))
+        if number is None or (last is not None and last != "hundred" and not (last in _EN_TENS and number < 10)):
+            return None  # "two three": two numbers, not one
+        value, last = value + number, word
+    return str(value) if last is not None else None
 
 
 def _is_ignorable_char(ch: str) -> bool:
@@ -379,7 +423,8 @@ def read_number(text: str) -> Reading:
     """The number an owner typed, as people type it, with the units they wrote; raises NumberError.
 
     Accepts thousands separators, digits of any script, full-width forms, Chinese numerals and multipliers
-    (万, 亿, 千), k/m/bn/w suffixes, unit words and symbols (天, months, %, 元, $), 半 ("一年半"), a range
+    (万, 亿, 千), English number words ("two weeks", "a hundred and twenty"), k/m/bn/w suffixes, unit words and
+    symbols (天, months, %, 元, $), 半 ("一年半"), a range
     ("10-20万": a multiplier or unit on the upper end applies to the lower) and a duration in parts ("1年3个月").
     """
     if not isinstance(text, str) or not text.strip():

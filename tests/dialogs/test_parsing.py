@@ -89,6 +89,19 @@ ACCEPTED = [
     ("1e5", 100_000),
     ("负五", -5),
     ("12\u200b", 12),
+    # English number words, as 一百二十万 is read in Chinese
+    ("twelve", 12),
+    ("Twenty-five", 25),
+    ("thirty percent", 30),
+    ("a hundred and twenty", 120),
+    ("one hundred twenty five", 125),
+    ("two million", 2_000_000),
+    ("fifty thousand", 50_000),
+    ("about two months", 2),
+    ("a week", 1),
+    ("half a day", 0.5),
+    ("twenty to thirty", 25),
+    ("80k a month", 80_000),
 ]
 
 
@@ -136,6 +149,9 @@ REFUSED = [
     ("-1e16", "too_large"),
     ("x" * 10_000, "too_long"),
     ("1" * 10_000, "too_long"),
+    ("two three", "not_a_number"),  # two numbers' words, not one number
+    ("a", "not_a_number"),
+    ("hundred hundred", "not_a_number"),
 ]
 
 

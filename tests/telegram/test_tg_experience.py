@@ -38,7 +38,8 @@ def group_messages(harness) -> list[dict]:
 
 
 @pytest.mark.parametrize(("language", "typed", "stored"), [("zh-hans", "2天", 48), ("en", "2 days", 48),
-                                                           ("zh-hans", "4小时", 4), ("en", "half a day", None)])
+                                                           ("zh-hans", "4小时", 4), ("en", "half a day", 12),
+                                                           ("zh-hans", "半天", 12)])
 async def test_complaint_hours_read_days_as_24_hours(harness, language: str, typed: str, stored) -> None:
     chat = harness.chat(language_code=language)
     await at_question(chat, "ret_complaint_hours", "/check")
