@@ -74,6 +74,7 @@ _EN_ONES = {word: n for n, word in enumerate((
     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"))}
 _EN_TENS = {word: 10 * n for n, word in enumerate(
     ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
+_NOTHING = frozenset({"none", "nothing", "没有", "无"})  # the whole answer, for a count or a share: 0
 _EN_WORD = "|".join(sorted({*_EN_ONES, *_EN_TENS}, key=len, reverse=True))
 _EN_COMPOUND = re.compile(rf"\b({'|'.join(_EN_TENS)})-({'|'.join(w for w in _EN_ONES if 0 < _EN_ONES[w] < 10)})\b")
 _EN_RUN = re.compile(rf"\b(?:half an?|an?(?= [a-z])|{_EN_WORD}|hundred)(?: (?:and )?(?:an?|{_EN_WORD}|hundred)\b)*\b")
@@ -423,9 +424,9 @@ def read_number(text: str) -> Reading:
     """The number an owner typed, as people type it, with the units they wrote; raises NumberError.
 
     Accepts thousands separators, digits of any script, full-width forms, Chinese numerals and multipliers
-    (万, 亿, 千), English number words ("two weeks", "a hundred and twenty"), k/m/bn/w suffixes, unit words and
-    symbols (天, months, %, 元, $), 半 ("一年半"), a range
-    ("10-20万": a multiplier or unit on the upper end applies to the lower) and a duration in parts ("1年3个月").
+    (万, 亿, 千), English number words ("two weeks", "a hundred and twenty"), "没有" or "none" alone for 0,
+    k/m/bn/w suffixes, unit words and symbols (天, months, %, 元, $), 半 ("一年半"), a range ("10-20万": a
+    multiplier or unit on the upper end applies to the lower) and a duration in parts ("1年3个月").
     """
     if not isinstance(text, str) or not text.strip():
         raise _fail("empty" if isinstance(text, str) else "not_a_number")
@@ -434,6 +435,8 @@ def read_number(text: str) -> Reading:
     normalised = _normalise(text)
     if not normalised:
         raise _fail("empty")
+    if normalised.strip(" .。!！") in _NOTHING:  # "how many backup suppliers?" "none" / "没有"
+        return Reading(((0.0, None),))
     if len(normalised) > MAX_NUMBER_CHARS:
         raise _fail("too_long")
 

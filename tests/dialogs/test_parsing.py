@@ -102,6 +102,11 @@ ACCEPTED = [
     ("half a day", 0.5),
     ("twenty to thirty", 25),
     ("80k a month", 80_000),
+    # nothing at all, as the whole answer ("how many backup suppliers?")
+    ("none", 0),
+    ("Nothing.", 0),
+    ("没有", 0),
+    ("无。", 0),
 ]
 
 
@@ -150,6 +155,7 @@ REFUSED = [
     ("x" * 10_000, "too_long"),
     ("1" * 10_000, "too_long"),
     ("two three", "not_a_number"),  # two numbers' words, not one number
+    ("没有2家", "not_a_number"),  # "none" only as the whole answer
     ("a", "not_a_number"),
     ("hundred hundred", "not_a_number"),
 ]
