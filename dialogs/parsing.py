@@ -77,6 +77,7 @@ _EN_TENS = {word: 10 * n for n, word in enumerate(
 _NOTHING = frozenset({"none", "nothing", "没有", "无"})  # the whole answer, for a count or a share: 0
 _EN_WORD = "|".join(sorted({*_EN_ONES, *_EN_TENS}, key=len, reverse=True))
 _EN_COMPOUND = re.compile(rf"\b({'|'.join(_EN_TENS)})-({'|'.join(w for w in _EN_ONES if 0 < _EN_ONES[w] < 10)})\b")
+_EN_AND_A_HALF = re.compile(r" and an? half\b")  # "one and a half months", "a year and a half": as 一年半
 _EN_RUN = re.compile(rf"\b(?:half an?|an?(?= [a-z])|{_EN_WORD}|hundred)(?: (?:and )?(?:an?|{_EN_WORD}|hundred)\b)*\b")
 
 
@@ -211,9 +212,14 @@ def _phrase(text: str) -> tuple[str, Decimal, bool, Decimal]:
             return "num", _check_size(number * unit), True, unit
         if any(ch in ",e" for ch in text):
             raise _fail("not_a_number", text)
-        return "num", _chinese(text), False, Decimal(1)  # "3万5", "1万2千"
+        return "num", _chinese(text), _scaled(text), Decimal(1)  # "3万5", "1万2千"
     trailing = Decimal(1) if any(ch.isdigit() for ch in text) else _chinese_trailing_unit(text)
-    return "num", _chinese(text), False, trailing
+    return "num", _chinese(text), _scaled(text), trailing
+
+
+def _scaled(numeral: str) -> bool:
+    """A numeral counted in 万 or 亿 ("三十万", "3万5"): an amount, as "30万" is (see Reading.multiplied)."""
+    return any(ch in "万萬亿億" for ch in numeral)
 
 
 _ODD_DIGIT_CATEGORIES = ("No", "Nl")  # ², ①, ½, Ⅻ: digits that are not plain digits
@@ -241,7 +247,7 @@ def _english_numbers(text: str) -> str:
     """English number words as digits ("two weeks" → "2 weeks"); a run that is not one number is left alone."""
     if not any("a" <= ch <= "z" for ch in text):
         return text
-    spaced = _EN_COMPOUND.sub(r"\1 \2", " ".join(text.split()))
+    spaced = _EN_AND_A_HALF.sub(" 半", _EN_COMPOUND.sub(r"\1 \2", " ".join(text.split())))
 
     def digits(run: re.Match[str]) -> str:
         if run.group() in ("a", "an") and any(ch.isdigit() for ch in spaced[:run.start()]):
@@ -386,7 +392,7 @@ class Reading:
 
     parts: tuple[tuple[float, str | None], ...]
     combine: Literal["one", "range", "sum"] = "one"
-    multiplied: bool = False  # digits with a multiplier ("20万", "3千", "12k"): an amount, whatever its unit
+    multiplied: bool = False  # a multiplier ("20万", "3千", "12k", "三十万"): an amount, whatever its unit
 
     @property
     def units(self) -> frozenset[str]:
@@ -424,9 +430,9 @@ def read_number(text: str) -> Reading:
     """The number an owner typed, as people type it, with the units they wrote; raises NumberError.
 
     Accepts thousands separators, digits of any script, full-width forms, Chinese numerals and multipliers
-    (万, 亿, 千), English number words ("two weeks", "a hundred and twenty"), "没有" or "none" alone for 0,
-    k/m/bn/w suffixes, unit words and symbols (天, months, %, 元, $), 半 ("一年半"), a range ("10-20万": a
-    multiplier or unit on the upper end applies to the lower) and a duration in parts ("1年3个月").
+    (万, 亿, 千), English number words ("two weeks", "a hundred and twenty", "a year and a half"), "没有" or
+    "none" alone for 0, k/m/bn/w suffixes, unit words and symbols (天, months, %, 元, $), 半 ("一年半"), a range
+    ("10-20万": a multiplier or unit on the upper end applies to the lower) and a duration in parts ("1年3个月").
     """
     if not isinstance(text, str) or not text.strip():
         raise _fail("empty" if isinstance(text, str) else "not_a_number")

@@ -100,6 +100,9 @@ ACCEPTED = [
     ("about two months", 2),
     ("a week", 1),
     ("half a day", 0.5),
+    ("one and a half months", 1.5),
+    ("a year and a half", 1.5),
+    ("2 and a half hours", 2.5),
     ("twenty to thirty", 25),
     ("80k a month", 80_000),
     # nothing at all, as the whole answer ("how many backup suppliers?")

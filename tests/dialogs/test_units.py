@@ -33,7 +33,8 @@ READ = [
     # shares: %, written out, tenths
     ("ret_repeat_share", "55%", 55), ("ret_repeat_share", "55", 55), ("ret_repeat_share", "百分之五十五", 55),
     ("ret_repeat_share", "55 percent", 55), ("ret_repeat_share", "0.55%", 0.55), ("ret_repeat_share", "五成", 50),
-    ("ret_repeat_share", "1", 1), ("risk_top_customer_share", "70%", 70),
+    ("ret_repeat_share", "1", 1), ("risk_top_customer_share", "70%", 70), ("ret_repeat_share", "三十", 30),
+    ("cash_inventory", "one and a half months", 45), ("cash_inventory", "a month and a half", 45),
     # money: 元, 万, 亿, k, M
     ("cash_available", "50万", 500_000), ("cash_available", "50万元", 500_000), ("cash_available", "1.2亿", 1.2e8),
     ("cash_available", "500k", 500_000), ("cash_available", "1.5M", 1_500_000), ("cash_available", "¥30万", 300_000),
@@ -68,6 +69,7 @@ REFUSED = [
     # an amount for a share: the overdue money, not its share of a month's revenue
     ("cash_receivables", "30万", "amount_not_share"), ("ret_repeat_share", "2k", "amount_not_share"),
     ("risk_top_customer_share", "10-20万", "amount_not_share"),
+    ("cash_receivables", "三十万", "amount_not_share"), ("ret_repeat_share", "3万5", "amount_not_share"),
     # odd digits and monsters
     ("cost_headcount", "10²", "odd_digit"), ("cost_headcount", "①", "odd_digit"), ("cost_headcount", "½", "odd_digit"),
     ("cost_headcount", "Ⅻ", "odd_digit"), ("cash_available", "1" * 400, "too_long"),
