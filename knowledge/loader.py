@@ -190,7 +190,7 @@ def _trap(r: _Reader, raw: dict, dimension: str, source: str) -> Trap:
 
 def _action(r: _Reader, raw: dict, dimension: str, source: str) -> Action:
     aid, section, label, title, how, case = _cited(r, raw, source, "action", "how")
-    return Action(aid, dimension, section, label, title, how, case)
+    return Action(aid, dimension, section, label, title, how, case, r.condition(raw, "done_when", f"action '{aid}'"))
 
 
 def _option(r: _Reader, raw: dict, where: str) -> Option:

@@ -85,6 +85,7 @@ class Action:
     title: Text
     how: Text
     case: str | None = None
+    done_when: Any = None  # a Condition: the answers that show the owner already does this (see knowledge.triage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,8 @@ class Combo:
     text: Text
 
 
-TRIAGE_REASONS: tuple[str, ...] = ("cash_cause", "cash", "fatal", "legal", "single_point", "grow", "weak", "fair")
+TRIAGE_REASONS: tuple[str, ...] = ("cash_cause", "cash", "fatal", "legal", "single_point", "grow", "weak", "fair",
+                                  "keep")
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,6 +198,12 @@ def strengths_of(kb: KnowledgeBase, results: tuple[DimensionResult, ...]) -> tup
     return tuple(r.id for r in ranked[:MAX_STRENGTHS])
 
 
+def _in_place(kb: KnowledgeBase, action: str, answers: Mapping[str, Any], metrics: Mapping[str, float]) -> bool:
+    """The answers show the owner already does this action (its `done_when`)."""
+    done_when = kb.actions[action].done_when
+    return done_when is not None and done_when.holds(answers, metrics)
+
+
 def live_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
     """Known, non-empty answers, a follow-up's only while its condition holds; and the metrics they give."""
     known = {k: v for k, v in answers.items() if k in kb.questions and v is not None}
@@ -234,7 +240,7 @@ def assess(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Report:
     strengths = strengths_of(kb, results)
     fatal = tuple(r.id for r in results if r.band == "fatal")
     overall = overall_score(results)
-    focus = triage(kb, results, strengths)
+    focus = triage(kb, results, strengths, lambda action: _in_place(kb, action, live, metrics))
     return Report(
         overall=overall,
         band=overall_band_of(overall, bool(fatal)),

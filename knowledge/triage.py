@@ -4,15 +4,21 @@
    small firms that close die of a cash break, not of missing profit).
 2. The other fatal dimensions, worst first: one action each.
 3. Legal and single-point exposures (a compliance gap, one customer, one supplier, one key person).
-4. One action that lengthens the strongest strength (the article's 聚焦: make 2–3 long boards longer).
+4. One action that lengthens the strongest strength that can still be lengthened (the article's 聚焦: make
+   2–3 long boards longer).
 5. Weak dimensions, weakest first; then, if room is left, the fair ones.
 6. If room is still left (nothing weaker asks for it), the actions that lengthen the other strengths, so a
    healthy firm is told how to make each of its 2–3 long boards longer, not the first one only.
+7. If room is left even then, each strength whose every action the answers show in place: keep it so.
+
+A strength is lengthened by its dimension's grow action, or by the next of its actions when the answers
+already show that one in place (an action's `done_when`): an owner who always tests before launching is
+not told to start testing. A strength with every action in place takes no slot before step 7.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -80,8 +86,16 @@ def _by_score(results: Iterable[DimensionResult], band: str, order: dict[str, in
     return sorted((r for r in results if r.band == band), key=lambda r: (r.score or 0, order[r.id]))
 
 
-def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Sequence[str]) -> tuple[FocusAction, ...]:
-    """At most three focus actions, most urgent first."""
+def _lengthening(kb: KnowledgeBase, dimension: str, in_place: Callable[[str], bool]) -> str | None:
+    """The action that makes a strength longer: its grow action, else the next not yet in place; None if all are."""
+    grow = kb.dimension(dimension).grow_action
+    candidates = [grow, *(a.id for a in kb.actions.values() if a.dimension == dimension and a.id != grow)]
+    return next((a for a in candidates if not in_place(a)), None)
+
+
+def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Sequence[str],
+           in_place: Callable[[str], bool] = lambda _action: False) -> tuple[FocusAction, ...]:
+    """At most three focus actions, most urgent first; `in_place(action)` says the answers show it done."""
     order = {d.id: d.order for d in kb.dimensions}
     plan = _Plan()
     by_id = {r.id: r for r in results}
@@ -95,11 +109,15 @@ def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Seq
     exposures.sort(key=lambda pair: (pair[0].rule.exposure != "legal", pair[1].score or 0))
     for f, r in exposures:
         plan.add_first(f.rule.actions, r.id, f.rule.exposure or "single_point")
-    for dimension in strengths[:1]:
-        plan.add(kb.dimension(dimension).grow_action, dimension, "grow")
+    lengthen = {d: action for d in strengths if (action := _lengthening(kb, d, in_place)) is not None}
+    for dimension, action in list(lengthen.items())[:1]:
+        plan.add(action, dimension, "grow")
     for band in ("weak", "fair"):
         for r in _by_score(results, band, order):
             plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")), r.id, band)
-    for dimension in strengths[1:]:
-        plan.add(kb.dimension(dimension).grow_action, dimension, "grow")
+    for dimension, action in lengthen.items():
+        plan.add(action, dimension, "grow")
+    for dimension in strengths:
+        if dimension not in lengthen:
+            plan.add(kb.dimension(dimension).grow_action, dimension, "keep")
     return tuple(plan.actions)

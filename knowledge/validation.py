@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from knowledge.conditions import AnswerIn, MetricIs, leaves
-from knowledge.model import DIMENSION_IDS, Dimension, KnowledgeBase, Question, Rule
+from knowledge.model import DIMENSION_IDS, Action, Dimension, KnowledgeBase, Question, Rule
 
 
 def validate(kb: KnowledgeBase) -> list[str]:
@@ -16,6 +16,7 @@ def validate(kb: KnowledgeBase) -> list[str]:
         *_duplicate_ids(kb),
         *_references(kb),
         *(p for d in kb.dimensions for p in _dimension_problems(kb, d)),
+        *(p for a in kb.actions.values() for p in _done_when_problems(kb, a)),
         *_reachability(kb),
     ]
 
@@ -157,6 +158,17 @@ def _rule_problems(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
             yield f"{rwhere}: a self-rating alone cannot cap a score (evidence over opinion); make it a note"
     if rule.when is not None and _tests_metrics(rule.when) and rule.threshold is None:
         yield f"{rwhere}: a rule on a metric says where its threshold comes from ('threshold')"
+
+
+def _done_when_problems(kb: KnowledgeBase, action: Action) -> Iterator[str]:
+    """`done_when` says the owner already does this: facts of the action's own dimension, never a self-rating."""
+    where = f"action '{action.id}' done_when"
+    yield from _condition_problems(kb, action.done_when, where)
+    tested = _questions_tested(action.done_when)
+    if any(q in kb.questions and kb.questions[q].self_rating for q in tested):
+        yield f"{where}: a self-rating cannot show an action in place (evidence over opinion)"
+    if any(q in kb.questions and kb.questions[q].dimension != action.dimension for q in tested):
+        yield f"{where}: tests a question of another dimension"
 
 
 def _dimension_problems(kb: KnowledgeBase, d: Dimension) -> Iterator[str]:

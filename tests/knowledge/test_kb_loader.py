@@ -171,6 +171,18 @@ def test_grow_action_unknown(data_dir: Path) -> None:
     assert_named(problems_of(data_dir), "cash_flow", "cash_nothing", "grow_action")
 
 
+@pytest.mark.parametrize(("done_when", "fragment"), [
+    ({"answer": "adapt_self", "in": ["ready"]}, "self-rating"),
+    ({"answer": "cash_runway_self", "in": ["over_12"]}, "another dimension"),
+    ({"answer": "adapt_nothing", "in": ["always"]}, "adapt_nothing"),
+    ({"metric": "no_such_metric", "ge": 1}, "no_such_metric"),
+])
+def test_done_when_must_rest_on_facts_of_its_own_dimension(data_dir: Path, done_when: dict, fragment: str) -> None:
+    edit_yaml(data_dir, "dimensions/adaptability.yaml",
+              lambda raw: entry(raw, "actions", "adapt_fast_trial").update(done_when=done_when))
+    assert_named(problems_of(data_dir), "adapt_fast_trial", "done_when", fragment)
+
+
 def test_dimension_with_three_questions(data_dir: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
         # pos_target_customer (text) and pos_resource_focus: keep the two quick ones and one more.

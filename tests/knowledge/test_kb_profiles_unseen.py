@@ -94,7 +94,9 @@ PROFILES: list[dict[str, Any]] = [
     {
         "id": "healthy_retailer_half_answered",
         "story": "A specialist tea retailer with a loyal following and 14 months of cash; the owner stopped after "
-                 "four dimensions (team, costs, adaptability and risk left unanswered).",
+                 "four dimensions (team, costs, adaptability and risk left unanswered). First action revised from "
+                 "pos_concentrate_resources on 2026-12-02, when actions the answers show in place stopped being "
+                 "recommended: its resources are already concentrated, so the next strength, retention, is lengthened.",
         "answers": {
             "pos_focus_self": "niche_gap", "pos_win_where": "first_choice", "pos_niche_gap": "gap",
             "pos_resource_focus": "concentrated",
@@ -105,7 +107,7 @@ PROFILES: list[dict[str, Any]] = [
             "ret_self": "strong",
         },
         "expect": {"band": "strong", "fatal": [], "strengths": ["positioning", "retention", "cash_flow"],
-                   "first_action": "pos_concentrate_resources",
+                   "first_action": "ret_referral_incentive",
                    "unanswered": ["team", "cost_efficiency", "adaptability", "risk_control"]},
     },
     {

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from knowledge.loader import get_knowledge
 from knowledge.scoring import assess
+from tests.knowledge.test_kb_profiles import DATA as PROFILES
 from tests.knowledge.test_kb_scoring import ANSWERS, PROPERTY
 
 KB = get_knowledge()
+STEADY, EXCELLENT = PROFILES["bases"]["steady"], PROFILES["bases"]["excellent"]
 FIXED = 100_000
 
 
@@ -210,3 +212,37 @@ def test_every_rule_on_a_number_says_where_its_threshold_comes_from() -> None:
             if rule.threshold is not None:
                 assert rule.threshold.source in ("article", "ours")
                 assert rule.threshold.note
+
+
+# --------------------------------------------------------------------------- strengths: lengthen what is not done yet
+
+ADAPTING_AT_ITS_BEST = {"adapt_online_share": 40, "adapt_stance": "test_early", "adapt_test_before_launch": "always",
+                        "adapt_changes_made": "regular", "adapt_self": "ready"}
+
+
+def test_a_strength_is_lengthened_by_an_action_its_answers_do_not_show_yet() -> None:
+    """Always testing first puts the grow action (test cheaply) in place: the next action not done is advised."""
+    answers = {**STEADY, **ADAPTING_AT_ITS_BEST, "adapt_changes_made": "few"}
+    report = assess(KB, answers)
+    assert report.strengths[0] == "adaptability"
+    first = report.focus[0]
+    assert (first.id, first.reason) == ("adapt_micro_innovation", "grow")
+    assert "adapt_fast_trial" not in report.focus_actions
+
+
+def test_a_strength_done_in_full_gives_its_slot_to_weaker_dimensions_and_is_kept_last() -> None:
+    report = assess(KB, {**STEADY, **ADAPTING_AT_ITS_BEST})
+    assert report.strengths == ("adaptability",)
+    assert [a.reason for a in report.focus] == ["fair", "fair", "fair"]
+    excellent = assess(KB, {**EXCELLENT})
+    assert [(a.dimension, a.reason) for a in excellent.focus] == [
+        ("positioning", "keep"), ("irreplaceability", "keep"), ("cash_flow", "keep")]
+
+
+def test_every_done_when_is_met_by_the_best_answers() -> None:
+    """The excellent base answers every question at its best: each action that can be shown done is."""
+    report = assess(KB, EXCELLENT)
+    live = {**EXCELLENT}
+    for action in KB.actions.values():
+        if action.done_when is not None:
+            assert action.done_when.holds(live, report.metrics), action.id
