@@ -40,12 +40,18 @@ class _Polling:
         self.application = application
 
     async def start(self) -> None:
-        await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES, error_callback=_poll_failed)
         log.info("long polling against %s", self.application.bot.base_url.split("/bot", 1)[0])
 
     async def stop(self) -> None:
         if self.application.updater.running:
             await self.application.updater.stop()
+
+
+def _poll_failed(error: TelegramError) -> None:
+    """One line per failed poll; PTB then retries with a growing pause (up to 30 s). Without this callback PTB
+    logs each failure with a traceback of about 90 lines: an operator needs what failed, not where."""
+    log.warning("getting updates failed (%s: %s); retrying", type(error).__name__, scrub(str(error)))
 
 
 def _stop_on_signals() -> asyncio.Event:

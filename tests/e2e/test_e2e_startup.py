@@ -107,3 +107,20 @@ def test_sigterm_stops_within_5_s_when_the_api_hangs_while_running(emulator, bot
     assert code == 0
     assert took < STOP_WITHIN
     assert_clean(process.output)
+
+
+def test_polling_failures_while_running_are_one_line_each_and_the_bot_recovers(emulator, bot_process,
+                                                                                 tmp_path) -> None:
+    """The API answers getUpdates with 502 three times, then works again: three WARNING lines, no traceback,
+    and the next message is answered."""
+    core = emulator.core
+    process = bot_process(TELEGRAM_BOT_TOKEN=E2E_TOKEN, TELEGRAM_API_URL=emulator.url,
+                          SME_ADVISOR_DB=str(tmp_path / "p.db"))
+    assert core.wait_for(lambda: bool(core.calls_to("getUpdates")), 10), process.output
+    core.fail("getUpdates", 502, times=3)
+    assert wait_until(lambda: process.output.count("getting updates failed") == 3, 15), process.output
+    core.user_message(1001, "/start", "zh-hans")
+    assert core.wait_for(lambda: bool(core.messages(1001)), 15), process.output
+    failures = [x for x in process.output.splitlines() if "getting updates failed" in x]
+    assert all("WARNING" in x and "Bad Gateway" in x for x in failures), failures
+    assert_clean(process.output)
