@@ -99,6 +99,10 @@ class ConsoleChannel:
     def choose(self, resumable: bool, again: bool = False) -> bool:
         """Ask for quick (1), full (2) or resume (3); False when the owner leaves."""
         resume = t(self.locale, "console.choose_resume") if resumable else ""
+        third = "buttons.resume" if resumable else "buttons_glance.recheck" if again else None
+        for n, key in enumerate(("buttons.quick", "buttons.full", third), start=1):
+            if key is not None:
+                self.say(f"  {n}. {t(self.locale, key)}")
         while True:
             line = self.read(t(self.locale, "console.again") if again else t(self.locale, "console.choose",
                                                                                resume=resume))
@@ -113,7 +117,7 @@ class ConsoleChannel:
                 return True
             if word == "3" and again:
                 return self.recheck()
-            self.say(t(self.locale, "console.unknown_choice"))
+            self.say(t(self.locale, "console.unknown_choice" if third else "console.unknown_choice_two"))
 
     def begin(self, mode: str, focus: str | None = None) -> bool:
         """Start a check; over an open one, first a numbered choice: continue it, or discard it and start over."""
@@ -131,7 +135,7 @@ class ConsoleChannel:
                         self.advisor.begin(self.user_id, mode, focus, replace=True)[1])
                 self.show(step.outputs)
                 return True
-            self.say(t(self.locale, "console.unknown_choice"))
+            self.say(t(self.locale, "console.unknown_choice_two"))
 
     def recheck(self) -> bool:
         """Pick a dimension by number and re-check it; the others keep the last report's answers."""
@@ -155,7 +159,7 @@ class ConsoleChannel:
         if session.stage == Stage.ASKING and session.has_open_check:
             _, step = self.advisor.handle(self.user_id, Resume())
             self.show(step.outputs)
-        elif not self.choose(session.has_open_check):
+        elif not self.choose(session.has_open_check, again=session.stage == Stage.REPORT):
             self.say(t(self.locale, "console.bye"))
             return 0
         while True:

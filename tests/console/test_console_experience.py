@@ -89,3 +89,25 @@ def test_units_typed_in_the_console_are_read(advisor: Advisor, locale: str, type
     answer_until(advisor, uid, "ret_complaint_hours")
     run(advisor, locale, [typed, "q"])
     assert advisor.store.load_session(uid).answers["ret_complaint_hours"] == 48
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_first_choice_names_its_options_and_a_wrong_number_names_the_right_ones(advisor: Advisor,
+                                                                                    locale: str) -> None:
+    out = run(advisor, locale, ["4", "q"])
+    assert f"  1. {t(locale, 'buttons.quick')}\n  2. {t(locale, 'buttons.full')}\n" in out
+    assert "  3. " not in out
+    assert t(locale, "console.unknown_choice_two") in out
+    assert t(locale, "console.unknown_choice") not in out
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_after_a_report_the_third_option_is_a_recheck(advisor: Advisor, locale: str) -> None:
+    uid = user_id(advisor, locale)
+    advisor.begin(uid, "quick")
+    while advisor.store.load_session(uid).stage != "report":
+        question = advisor.kb.questions[advisor.store.load_session(uid).current]
+        advisor.handle(uid, Answer(str(valid_value(advisor.kb, question)) if question.kind == "number" else "1"))
+    out = run(advisor, locale, ["9", ""])  # a returning owner with a finished report: the same three
+    assert f"  3. {t(locale, 'buttons_glance.recheck')}" in out
+    assert t(locale, "console.unknown_choice") in out
