@@ -146,6 +146,12 @@ def _score(items: list[Item], cap: float) -> tuple[float | None, float | None]:
     return max(low, min(high, min(_mean(items), cap))), evidence_score
 
 
+def _in_place(kb: KnowledgeBase, action: str, answers: Mapping[str, Any], metrics: Mapping[str, float]) -> bool:
+    """The answers show the owner already does this action (its `done_when`)."""
+    done_when = kb.actions[action].done_when
+    return done_when is not None and done_when.holds(answers, metrics)
+
+
 def score_dimension(
     kb: KnowledgeBase, d: Dimension, answers: Mapping[str, Any], metrics: Mapping[str, float]
 ) -> DimensionResult:
@@ -164,7 +170,9 @@ def score_dimension(
         score=rounded,
         band=band,
         traps=tuple(dict.fromkeys(t for f in fired if f.effect in ("fatal", "weak") for t in f.rule.traps)),
-        actions=tuple(dict.fromkeys(a for f in ordered for a in f.rule.actions)),
+        # what the owner does already is not recommended again, but a praising note's "keep it so" is
+        actions=tuple(dict.fromkeys(a for f in ordered for a in f.rule.actions
+                                    if f.rule.praise or not _in_place(kb, a, answers, metrics))),
         findings=findings,
         fired=tuple(ordered),
         items=tuple(items),
@@ -196,12 +204,6 @@ def strengths_of(kb: KnowledgeBase, results: tuple[DimensionResult, ...]) -> tup
     strong = [r for r in results if r.band == "strong" and r.has_evidence]
     ranked = sorted(strong, key=lambda r: (-(r.score or 0), order[r.id]))
     return tuple(r.id for r in ranked[:MAX_STRENGTHS])
-
-
-def _in_place(kb: KnowledgeBase, action: str, answers: Mapping[str, Any], metrics: Mapping[str, float]) -> bool:
-    """The answers show the owner already does this action (its `done_when`)."""
-    done_when = kb.actions[action].done_when
-    return done_when is not None and done_when.holds(answers, metrics)
 
 
 def live_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:

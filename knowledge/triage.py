@@ -13,7 +13,8 @@
 
 A strength is lengthened by its dimension's grow action, or by the next of its actions when the answers
 already show that one in place (an action's `done_when`): an owner who always tests before launching is
-not told to start testing. A strength with every action in place takes no slot before step 7.
+not told to start testing. A strength with every action in place takes no slot before step 7. Weak and
+fair dimensions skip actions in place too; a fatal dimension's action always stands.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Seq
         plan.add(action, dimension, "grow")
     for band in ("weak", "fair"):
         for r in _by_score(results, band, order):
-            plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")), r.id, band)
+            plan.add_first([a for a in _actions(r.fired, ("fatal", "weak", "fair", "note")) if not in_place(a)],
+                           r.id, band)
     for dimension, action in lengthen.items():
         plan.add(action, dimension, "grow")
     for dimension in strengths:

@@ -246,3 +246,20 @@ def test_every_done_when_is_met_by_the_best_answers() -> None:
     for action in KB.actions.values():
         if action.done_when is not None:
             assert action.done_when.holds(live, report.metrics), action.id
+
+
+def test_a_dimensions_recommendations_leave_out_what_the_owner_already_does() -> None:
+    """The quick-to-turn note recommends testing cheaply and small improvements; an owner who always tests
+    first is recommended the improvements only (the /actions list is built from these)."""
+    testing = {**STEADY, "adapt_stance": "test_early", "adapt_changes_made": "few"}
+    sometimes = assess(KB, {**testing, "adapt_test_before_launch": "sometimes"}).dimension("adaptability")
+    always = assess(KB, {**testing, "adapt_test_before_launch": "always"}).dimension("adaptability")
+    assert sometimes.actions == ("adapt_fast_trial", "adapt_micro_innovation")
+    assert always.actions == ("adapt_micro_innovation",)
+
+
+def test_a_praising_note_keeps_its_action() -> None:
+    """"Keep deepening that niche need" stands beside an offer that is already the clear best."""
+    report = assess(KB, {**STEADY, "irr_niche_depth": "clearly_best", "irr_self": "must_choose",
+                         "irr_price_pressure": "stay", "irr_response_speed": "very_fast"})
+    assert "irr_be_better" in report.dimension("irreplaceability").actions
