@@ -15,7 +15,7 @@ TEXT_LIMIT = 1000
 class AnswerError(ValueError):
     """Why an answer is refused: a reason key the channels translate, and the range it refers to.
 
-    Reasons: empty, not_a_number, too_large, too_long, odd_digit, ambiguous, unknown_option, below_min,
+    Reasons: empty, not_text, not_a_number, too_large, too_long, odd_digit, ambiguous, unknown_option, below_min,
     above_max, not_whole, wrong_unit, foreign_currency, amount_not_share, confirm_share, and the consistency reasons of
     `dialogs.consistency` (`managers_above_headcount`, ...). `values` holds what the message names
     (`unit`: the metric's unit; `other`: the answer this one contradicts).
@@ -108,9 +108,12 @@ def text_answer(raw: Any) -> str:
 
 
 def parse_answer(kb: KnowledgeBase, question: Question, raw: Any) -> Any:
-    """The value to store for this question; raises AnswerError with a reason to show the owner."""
+    """The value to store for this question; raises AnswerError with a reason to show the owner.
+
+    `raw` None is a message with no text to read (a sticker, a voice message, a location): "not_text".
+    """
     if raw is None:
-        raise AnswerError("empty")
+        raise AnswerError("not_text")
     if question.kind == "number":
         special = _special_option(question, raw)  # "does not apply", when the question offers it
         return special if special is not None else number_answer(kb, question, raw)

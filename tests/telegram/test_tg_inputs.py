@@ -88,6 +88,8 @@ async def test_sticker_or_photo_during_a_question_is_reasked(harness, chat, kind
     chat._begin()
     await chat._run(update)
     assert_reasked(chat, question, before, "zh")
+    if kind == "sticker":  # not "no answer given"; a photo's caption is read as the answer
+        assert t("zh", "reasons.not_text") in chat.last
 
 
 @pytest.mark.parametrize("kind", ["sticker", "photo"])
@@ -108,6 +110,7 @@ async def test_sticker_during_a_choice_question(harness, chat) -> None:
     assert chat.current_question == question
     assert chat.stored_answers() == {}
     assert chat.last.startswith("⚠️")
+    assert t("zh", "reasons.not_text") in chat.last
 
 
 async def test_editing_a_typed_answer_does_not_answer_the_next_question(harness, chat) -> None:

@@ -74,8 +74,8 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     shown = advisor.conversation.ask_output(waiting)
     message = update.effective_message
-    typed = message.text or message.caption or ""  # a photo whose caption holds the number
-    event = typed_keyword(typed) or Answer(typed)
+    typed = message.text or message.caption  # a photo whose caption holds the number; None: a sticker, a voice
+    event = (typed_keyword(typed) if typed else None) or Answer(typed)
     session, step = advisor.handle(user.id, event, update.update_id, session=waiting)
     await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
 
