@@ -21,6 +21,7 @@ class Fault(StrEnum):
     """What went wrong; each kind has a cause and a fix in the locale catalogs (`storage.<kind>`)."""
 
     READ_ONLY = "read_only"  # no permission to create or write the file or its folder
+    READ_ONLY_FS = "read_only_fs"  # the file system is mounted read-only (a volume mounted with :ro)
     NOT_A_FOLDER = "not_a_folder"  # a part of the path that must be a folder is a file
     NOT_A_DATABASE = "not_a_database"  # the file exists but is not SQLite
     CORRUPT = "corrupt"  # SQLite's integrity check fails, or the file is truncated
@@ -57,7 +58,7 @@ _SQLITE_WORDS: tuple[tuple[str, Fault], ...] = (
 _ERRNO: dict[int, Fault] = {
     errno.EACCES: Fault.READ_ONLY,
     errno.EPERM: Fault.READ_ONLY,
-    errno.EROFS: Fault.READ_ONLY,
+    errno.EROFS: Fault.READ_ONLY_FS,
     errno.ENOTDIR: Fault.NOT_A_FOLDER,
     errno.EEXIST: Fault.NOT_A_FOLDER,
     errno.ENOSPC: Fault.DISK_FULL,
@@ -81,13 +82,24 @@ def classify(path: Path, error: BaseException) -> StorageError:
 
 
 def _refine_open_failure(path: Path, fault: Fault) -> Fault:
-    """SQLite says "unable to open" for a missing folder, a folder that is a file and no permission alike."""
+    """SQLite says "unable to open" for a missing folder, a folder that is a file, no permission and a
+    read-only file system alike; the nearest part of the path that exists tells them apart."""
     if fault is not Fault.READ_ONLY:
         return fault
     for parent in (path, *path.parents):
         if parent.exists():
-            return Fault.NOT_A_FOLDER if parent != path and not parent.is_dir() else Fault.READ_ONLY
+            if parent != path and not parent.is_dir():
+                return Fault.NOT_A_FOLDER
+            return Fault.READ_ONLY_FS if on_read_only_fs(parent) else Fault.READ_ONLY
     return Fault.READ_ONLY
+
+
+def on_read_only_fs(path: Path) -> bool:
+    """Whether `path` lies on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def identity(path: Path) -> tuple[int, int] | None:

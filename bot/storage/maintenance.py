@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.storage.connection import integrity_problems, unknown_migrations
-from bot.storage.faults import Fault, StorageError, classify, has_sqlite_header
+from bot.storage.faults import Fault, StorageError, classify, has_sqlite_header, on_read_only_fs
 
 LOW_FREE_SPACE = 100 * 1024 * 1024  # ours: below 100 MB free, a busy bot can fill the disk within days
 
@@ -31,7 +31,10 @@ class Finding:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """A connection that never writes. On a read-only file system SQLite cannot make the WAL's `-shm` file
+    a reader needs, so the file is opened as immutable there: nothing can change it on such a mount."""
+    immutable = "&immutable=1" if on_read_only_fs(path) else ""
+    return sqlite3.connect(f"file:{path}?mode=ro{immutable}", uri=True)
 
 
 def doctor(path: Path, migrations: Migrations) -> list[Finding]:
@@ -50,7 +53,10 @@ def doctor(path: Path, migrations: Migrations) -> list[Finding]:
             db.close()
     except sqlite3.Error as error:
         return [Finding(False, "doctor.unreadable", {"path": path, "detail": str(error)})]
-    findings.append(_free_space(path))
+    if on_read_only_fs(path):
+        findings.append(Finding(False, "doctor.read_only_fs", {"path": path}))
+    else:
+        findings.append(_free_space(path))
     return findings
 
 

@@ -126,3 +126,24 @@ def test_an_unknown_time_zone_stops_every_command(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SME_ADVISOR_LOCALE", "zh")
     assert main(["kb", "check"]) == EXIT_BAD_INPUT
     assert "SME_ADVISOR_TZ 不是已知的时区：Mars/Olympus" in capsys.readouterr().err
+
+
+def test_doctor_on_a_read_only_file_system_checks_the_file_and_says_it_cannot_be_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a read-only mount a WAL database opens only as immutable; the doctor still checks it."""
+    from bot.storage import maintenance
+
+    path = tmp_path / "advisor.db"
+    _store_with_owners(path).close()
+    opened: list[str] = []
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(maintenance, "on_read_only_fs", lambda _path: True)
+    monkeypatch.setattr(maintenance.sqlite3, "connect",
+                        lambda database, **kwargs: opened.append(database) or real_connect(database, **kwargs))
+    out = io.StringIO()
+    assert run_doctor(path, "en", out) == 1
+    text = out.getvalue()
+    assert "Integrity check: ok." in text
+    assert "mounted read-only" in text
+    assert "Free space" not in text
+    assert opened[0].endswith("?mode=ro&immutable=1")  # (then an in-memory database for the migrations)

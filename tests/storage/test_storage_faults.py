@@ -157,3 +157,21 @@ def test_a_read_only_folder(tmp_path: Path) -> None:
     os.close(read)
     assert os.waitstatus_to_exitcode(status) == 0, said
     assert said == Fault.READ_ONLY.value
+
+
+def test_a_read_only_file_system_is_told_apart_from_a_missing_permission(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite says "unable to open database file" for both; the mount's read-only flag says which it is."""
+    from bot.storage import faults
+
+    class ReadOnlyMount:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(faults.os, "statvfs", lambda _path: ReadOnlyMount())
+    error = faults.classify(tmp_path / "advisor.db", sqlite3.OperationalError("unable to open database file"))
+    assert error.fault is Fault.READ_ONLY_FS
+    created = faults.classify(tmp_path / "sub", OSError(30, "Read-only file system"))
+    assert created.fault is Fault.READ_ONLY_FS
+    monkeypatch.undo()
+    error = faults.classify(tmp_path / "advisor.db", sqlite3.OperationalError("unable to open database file"))
+    assert error.fault is Fault.READ_ONLY
