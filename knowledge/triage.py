@@ -6,14 +6,16 @@
 3. Legal and single-point exposures (a compliance gap, one customer, one supplier, one key person).
 4. One action that lengthens the strongest strength that can still be lengthened (the article's 聚焦: make
    2–3 long boards longer).
-5. Weak dimensions, weakest first; then, if room is left, the fair ones.
-6. If room is still left (nothing weaker asks for it), the actions that lengthen the other strengths, so a
+5. A second action for each fatal dimension, from its other fatal or weak findings (its next trap), worst
+   first: survive first, polish later.
+6. Weak dimensions, weakest first; then, if room is left, the fair ones.
+7. If room is still left (nothing weaker asks for it), the actions that lengthen the other strengths, so a
    healthy firm is told how to make each of its 2–3 long boards longer, not the first one only.
-7. If room is left even then, each strength whose every action the answers show in place: keep it so.
+8. If room is left even then, each strength whose every action the answers show in place: keep it so.
 
 A strength is lengthened by its dimension's grow action, or by the next of its actions when the answers
 already show that one in place (an action's `done_when`): an owner who always tests before launching is
-not told to start testing. A strength with every action in place takes no slot before step 7. Weak and
+not told to start testing. A strength with every action in place takes no slot before step 8. Weak and
 fair dimensions skip actions in place too; a fatal dimension's action always stands.
 """
 
@@ -102,10 +104,10 @@ def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Seq
     by_id = {r.id: r for r in results}
     if by_id[CASH].band == "fatal":
         _cash_first(kb, by_id[CASH], plan)
-    for r in _by_score(results, "fatal", order):
-        if r.id != CASH:
-            plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")) or [kb.dimension(r.id).grow_action],
-                           r.id, "fatal")
+    fatal = [r for r in _by_score(results, "fatal", order) if r.id != CASH]
+    for r in fatal:
+        plan.add_first(_actions(r.fired, ("fatal", "weak", "fair", "note")) or [kb.dimension(r.id).grow_action],
+                       r.id, "fatal")
     exposures = [(f, r) for r in results for f in r.fired if f.rule.exposure and f.effect != "note"]
     exposures.sort(key=lambda pair: (pair[0].rule.exposure != "legal", pair[1].score or 0))
     for f, r in exposures:
@@ -113,6 +115,8 @@ def triage(kb: KnowledgeBase, results: Sequence[DimensionResult], strengths: Seq
     lengthen = {d: action for d in strengths if (action := _lengthening(kb, d, in_place)) is not None}
     for dimension, action in list(lengthen.items())[:1]:
         plan.add(action, dimension, "grow")
+    for r in fatal:  # a second action for a fatal board before any weaker one is polished
+        plan.add_first(_actions(r.fired, ("fatal", "weak")), r.id, "fatal")
     for band in ("weak", "fair"):
         for r in _by_score(results, band, order):
             plan.add_first([a for a in _actions(r.fired, ("fatal", "weak", "fair", "note")) if not in_place(a)],

@@ -263,3 +263,23 @@ def test_a_praising_note_keeps_its_action() -> None:
     report = assess(KB, {**STEADY, "irr_niche_depth": "clearly_best", "irr_self": "must_choose",
                          "irr_price_pressure": "stay", "irr_response_speed": "very_fast"})
     assert "irr_be_better" in report.dimension("irreplaceability").actions
+
+
+def test_a_fatal_board_with_several_traps_gets_a_second_action_before_fair_ones_are_polished() -> None:
+    """A team where the founder decides alone, the goal is promises, everyone came from sales and the product
+    lives in two heads: both of the plan's first two actions are the team's."""
+    report = assess(KB, {**STEADY, "team_self": "solid", "team_key_person": "in_their_heads",
+                         "team_goal": "promises", "team_mix": "same_type", "team_decisions": "founder_alone"})
+    assert report.fatal == ("team",)
+    assert [(a.dimension, a.reason) for a in report.focus[:2]] == [("team", "fatal"), ("team", "fatal")]
+    assert report.focus[2].reason == "fair"
+
+
+def test_a_fatal_boards_notes_do_not_outrank_a_weak_board() -> None:
+    """The second action comes from the fatal board's fatal or weak findings only: a note there (one backup
+    supplier) does not push a weak cash board out of the plan."""
+    report = assess(KB, {**STEADY, "risk_top_customer_share": 60, "risk_new_customer_pipeline": "nothing",
+                         "cash_available": 400_000, "cash_receivables": 40})
+    assert report.fatal == ("risk_control",)
+    assert "risk_backup_suppliers" not in report.focus_actions
+    assert any(a.dimension == "cash_flow" for a in report.focus)
