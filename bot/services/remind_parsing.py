@@ -1,5 +1,6 @@
 """The text forms of /remind, in English and Chinese: `daily 09:00`, `weekly mon 9:00`, `monthly 1 09:00`,
-`tz Asia/Singapore`, `quiet 22:00-08:00`, `off`; `每天 9:00`, `每周一 9点`, `每月1号 9点半`, `时区 …`, `关闭`."""
+`tz Asia/Singapore` (or `tz singapore`), `quiet 22:00-08:00`, `off`; `每天 9:00`, `每周一 9点`, `每月1号 9点半`,
+`时区 上海`, `关闭`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.services.timezones import find_timezone
 
 WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS_ZH = "一二三四五六日"
@@ -73,12 +76,14 @@ def parse_clock(text: str) -> tuple[int, int]:
 
 
 def valid_timezone(name: str) -> str:
-    """`name` if it is a time zone; RemindSyntaxError("timezone") for anything else ("America" is a folder)."""
+    """The time zone `name` stands for, an IANA name or a city as people type it ("New York", "上海",
+    `bot.services.timezones`); RemindSyntaxError("timezone") for anything else ("America" is a folder)."""
+    zone = find_timezone(name)
     try:
-        ZoneInfo(name)
+        ZoneInfo(zone or "")
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise RemindSyntaxError("timezone") from None
-    return name
+    return zone or name
 
 
 def _clock_of(words: list[str]) -> tuple[int | None, int | None]:
@@ -130,9 +135,9 @@ def parse_remind(text: str) -> RemindCommand:
     if head in ("off", "stop", "关闭", "关", "停止"):
         return RemindCommand("off")
     if head in ("tz", "timezone", "时区"):
-        if len(rest) != 1:
+        if not rest:
             raise RemindSyntaxError("timezone")
-        return RemindCommand("timezone", timezone=valid_timezone(rest[0]))
+        return RemindCommand("timezone", timezone=valid_timezone(" ".join(rest)))  # "tz new york"
     if head in ("quiet", "免打扰"):
         return _quiet(rest)
     if head == "daily":

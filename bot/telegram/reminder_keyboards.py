@@ -9,7 +9,7 @@ from bot.services.reminders import proposal_for
 from bot.services.schedule import Schedule
 from bot.telegram import callbacks
 from bot.views.i18n import t
-from bot.views.reminders import clock, schedule_text
+from bot.views.reminders import clock, schedule_text, zone_label
 from knowledge.scoring import Report
 
 REMIND = "rm"
@@ -38,7 +38,7 @@ def settings_keyboard(schedule: Schedule, locale: str) -> InlineKeyboardMarkup:
                    for f in ("daily", "weekly", "monthly")]
     hours = [mark(schedule.active and (schedule.hour, schedule.minute) == (h, 0),
                   _button(locale, "time", data("h", h), time=clock(h, 0))) for h in HOURS]
-    zones = [mark(schedule.timezone == z, _button(locale, "zone", data("z", z), zone=z.split("/")[-1]))
+    zones = [mark(schedule.timezone == z, _button(locale, "zone", data("z", z), zone=zone_label(z, locale)))
              for z in ZONES]
     quiet = (_button(locale, "quiet_off", data("q", "off")) if schedule.quiet else
              _button(locale, "quiet", data("q", f"{QUIET[0]}-{QUIET[1]}")))

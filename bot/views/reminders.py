@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.services.reminder_content import Reminder
 from bot.services.schedule import Schedule
+from bot.services.timezones import CHINESE_PLACES
 from bot.views.formatting import duration, metric_value
 from bot.views.i18n import t
 from bot.views.render import render
@@ -22,6 +23,13 @@ def _weekday(locale: str, index: int) -> str:
 
 def _counted(locale: str, key: str, n: int) -> str:
     return t(locale, f"reminders.{key}_one") if n == 1 else t(locale, f"reminders.{key}_other", n=n)
+
+
+def zone_label(zone: str, locale: str) -> str:
+    """A time zone as a button names it: its city, "New York" / "纽约" (the zone's first place we know in Chinese)."""
+    if locale == "zh" and (place := next((p for p, z in CHINESE_PLACES.items() if z == zone), None)):
+        return place
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def schedule_text(schedule: Schedule, locale: str) -> str:
@@ -43,6 +51,7 @@ def settings_lines(schedule: Schedule, next_time: datetime | None, locale: str, 
     lines = [notice] if notice else []
     if not schedule.active:
         lines.append(t(locale, "reminders.off_line"))
+        lines.append(t(locale, "reminders.zone_line", zone=schedule.timezone))  # a zone set while off shows
     else:
         lines.append(t(locale, "reminders.schedule_line", schedule=schedule_text(schedule, locale),
                        zone=schedule.timezone))

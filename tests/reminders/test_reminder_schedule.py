@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.remind_parsing import RemindSyntaxError, parse_clock, parse_remind
+from bot.services.remind_parsing import RemindCommand, RemindSyntaxError, parse_clock, parse_remind
 from bot.services.schedule import Schedule, in_quiet_hours, next_slot, quiet_end
 
 NY = ZoneInfo("America/New_York")
@@ -132,3 +132,28 @@ def test_clock_words() -> None:
     assert parse_clock("早上8点") == (8, 0)
     assert parse_clock("晚上8点") == (20, 0)
     assert parse_clock("12am") == (0, 0)
+
+
+@pytest.mark.parametrize(("typed", "zone"), [
+    ("tz Asia/Shanghai", "Asia/Shanghai"), ("tz asia/singapore", "Asia/Singapore"), ("tz Singapore", "Asia/Singapore"),
+    ("tz new york", "America/New_York"), ("tz London", "Europe/London"), ("时区 上海", "Asia/Shanghai"),
+    ("时区 深圳", "Asia/Shanghai"), ("tz 香港", "Asia/Hong_Kong"), ("tz Hong Kong", "Asia/Hong_Kong"),
+    ("tz UTC", "UTC"),
+])
+def test_a_time_zone_is_read_as_owners_type_it(typed: str, zone: str) -> None:
+    assert parse_remind(typed) == RemindCommand("timezone", timezone=zone)
+
+
+@pytest.mark.parametrize("typed", ["tz America", "tz 火星", "tz", "tz " + "x" * 300, "tz ../etc/passwd"])
+def test_a_place_that_is_no_time_zone_is_refused(typed: str) -> None:
+    with pytest.raises(RemindSyntaxError):
+        parse_remind(typed)
+
+
+def test_the_zone_buttons_name_cities_as_the_owner_reads_them() -> None:
+    from bot.telegram.reminder_keyboards import ZONES
+    from bot.views.reminders import zone_label
+
+    assert [zone_label(z, "en") for z in ZONES] == ["Shanghai", "Hong Kong", "Singapore", "London", "New York"]
+    assert [zone_label(z, "zh") for z in ZONES] == ["上海", "香港", "新加坡", "伦敦", "纽约"]
+    assert all(parse_remind(f"tz {zone_label(z, locale)}").timezone == z for z in ZONES for locale in ("zh", "en"))

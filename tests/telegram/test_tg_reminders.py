@@ -65,6 +65,9 @@ async def test_remind_typed_confirms_the_schedule_with_the_next_time_in_the_owne
     await chat.send("/remind off")
     assert next_due(harness, chat) is None
     assert "Reminders are off" in chat.last
+    assert chat.last.count("turn them") == 1  # "Done, no more reminders." then how to turn them on, once
+    await chat.send("/remind tz london")  # while off: the zone is kept, and shown
+    assert "Time zone: Europe/London" in chat.last
     await chat.send("/remind sometimes")
     assert "I didn't understand" in chat.last
     zh = harness.chat(2002, "zh-hans")

@@ -44,7 +44,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     notice = ""
     if command.kind != "show":
         reminders.apply(user.id, command)
-        notice = t(user.locale, "reminders.stopped" if command.kind == "off" else "reminders.saved")
+        notice = t(user.locale, "reminders.stopped_here" if command.kind == "off" else "reminders.saved")
     await reply_plain(update, context, user, settings_reply(reminders, user, notice))
 
 
@@ -108,7 +108,7 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         if command.kind == "schedule" and command.frequency is None and not reminders.schedule(user.id).active:
             command = RemindCommand("schedule", "weekly", hour=command.hour, minute=0)  # a time turns them on
         reminders.apply(user.id, command)
-        notice = t(user.locale, "reminders.stopped" if command.kind == "off" else "reminders.saved")
+        notice = t(user.locale, "reminders.stopped_here" if command.kind == "off" else "reminders.saved")
     await query.answer()
     tapped = query.message if isinstance(query.message, Message) else None
     reply = settings_reply(reminders, user, notice)
