@@ -79,11 +79,13 @@ def valid_timezone(name: str) -> str:
     """The time zone `name` stands for, an IANA name or a city as people type it ("New York", "上海",
     `bot.services.timezones`); RemindSyntaxError("timezone") for anything else ("America" is a folder)."""
     zone = find_timezone(name)
+    if zone is None:
+        raise RemindSyntaxError("timezone")
     try:
-        ZoneInfo(zone or "")
+        ZoneInfo(zone)  # a place of ours that this machine's zone database lacks
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise RemindSyntaxError("timezone") from None
-    return zone or name
+    return zone
 
 
 def _clock_of(words: list[str]) -> tuple[int | None, int | None]:

@@ -29,15 +29,20 @@ CHINESE_PLACES: dict[str, str] = {
 
 
 @functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())  # reads the zone database's files: once
+
+
+@functools.cache
 def _by_lower_name() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones()}
+    return {zone.lower(): zone for zone in _zones()}
 
 
 @functools.cache
 def _by_city() -> dict[str, str | None]:
     """The last part of every region/city zone, lower case, with its zone; None where two zones share it."""
     found: dict[str, str | None] = {}
-    for zone in available_timezones():
+    for zone in _zones():
         if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Mexico/", "Chile/")):
             continue
         city = zone.rsplit("/", 1)[1].lower()
