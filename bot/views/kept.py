@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.views.formatting import metric_value
 from bot.views.i18n import t
-from bot.views.report import BAND_MARKERS, finding_text, said_once
+from bot.views.report import BAND_MARKERS, finding_text, focus_heading, focus_item, said_once
 from bot.views.report_sections import contradiction_line
 from knowledge.model import KnowledgeBase, Rule
 from knowledge.scoring import Finding
@@ -53,9 +53,9 @@ def focus_lines(kb: KnowledgeBase, report: dict[str, Any], locale: str) -> list[
         trap = kb.traps.get(item.get("trap") or "")
         why = reason(locale).format(dimension=title_of(kb, dimension, locale),
                                     trap=trap.title(locale) if trap else "") if reason else ""
-        lines.append({"id": action.id, "title": action.title(locale), "why": why, "short_why": short_why(why),
-                      "how": action.how(locale),
-                      "dimension": title_of(kb, dimension, locale)})
+        item_view = focus_item(action.title(locale), why, action.how(locale), title_of(kb, dimension, locale),
+                               item.get("reason") == "keep")
+        lines.append({**item_view, "id": action.id, "short_why": short_why(why)})
     return said_once(lines)
 
 
@@ -125,6 +125,7 @@ def dimension_details(kb: KnowledgeBase, report: dict[str, Any], dimension_id: s
 
 def overview(kb: KnowledgeBase, report: dict[str, Any], locale: str) -> dict[str, Any]:
     """The verdict, the eight lines, the fatal and strong dimensions and the focus actions."""
+    focus = focus_lines(kb, report, locale)
     return {
         "overall": report["overall"],
         "band": report["band"],
@@ -134,6 +135,7 @@ def overview(kb: KnowledgeBase, report: dict[str, Any], locale: str) -> dict[str
         "dimensions": dimension_lines(kb, report, locale),
         "fatal": [title_of(kb, d, locale) for d in report["fatal"] if d in kb.dimension_by_id],
         "strengths": [title_of(kb, d, locale) for d in report["strengths"] if d in kb.dimension_by_id],
-        "focus": focus_lines(kb, report, locale),
+        "focus": focus,
+        "focus_heading": focus_heading(focus, locale),
         "partial": bool((report.get("coverage") or {}).get("partial")),
     }

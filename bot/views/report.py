@@ -49,6 +49,21 @@ def said_once(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return actions
 
 
+def focus_heading(actions: list[dict[str, Any]], locale: str) -> str:
+    """The heading above the focus actions: things to do, strengths to keep (a firm with nothing to fix is not
+    told to "do" what it does already), or both; "" when there are none."""
+    if not actions:
+        return ""
+    kept = sum(1 for action in actions if action["keep"])
+    kind = "focus" if not kept else "keep" if kept == len(actions) else "mixed"
+    return t(locale, f"report.{kind}_{len(actions)}")
+
+
+def focus_item(title: str, why: str, how: str, dimension: str, keep: bool) -> dict[str, Any]:
+    """One focus action as the templates show it; a strength to keep has no "how to start": it is in place."""
+    return {"title": title, "why": why, "how": "" if keep else how, "dimension": dimension, "keep": keep}
+
+
 def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:
     """Everything a report template shows, already in the owner's language, in the order it is read.
 
@@ -59,6 +74,8 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
     findings = {f.rule.id: finding_text(kb, f, locale) for r in report.dimensions for f in r.findings}
     traps = trap_items(kb, report, findings, locale)
     told = {trap["rule"] for trap in traps}
+    focus = said_once([focus_item(kb.actions[a.id].title(locale), a.why(kb, locale), kb.actions[a.id].how(locale),
+                                  title[a.dimension], a.reason == "keep") for a in report.focus])
     return {
         "overall": report.overall,
         "band": report.band,
@@ -76,11 +93,8 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
         ],
         "fatal": [title[d] for d in report.fatal],
         "strengths": [title[d] for d in report.strengths],
-        "focus": said_once([
-            {"title": kb.actions[a.id].title(locale), "how": kb.actions[a.id].how(locale),
-             "dimension": title[a.dimension], "why": a.why(kb, locale)}
-            for a in report.focus
-        ]),
+        "focus": focus,
+        "focus_heading": focus_heading(focus, locale),
         "traps": traps,
         "contradictions": contradiction_lines(kb, report, locale),
         "findings": [text for rule, text in findings.items() if text and rule not in told],  # the other findings

@@ -15,10 +15,12 @@ from markupsafe import escape
 
 from bot.storage.reports import report_record
 from bot.telegram.replies import report_replies, split_message
+from bot.views.glance import glance_caption
 from bot.views.i18n import t
-from bot.views.kept import dimension_details
+from bot.views.kept import dimension_details, overview
+from bot.views.page import report_page
 from bot.views.render import render
-from bot.views.report import build_report_view
+from bot.views.report import build_report_view, focus_heading
 from bot.views.report_sections import contradiction_line, coverage_line
 from knowledge.coverage import Coverage, DimensionCoverage
 from knowledge.loader import get_knowledge
@@ -198,7 +200,63 @@ def test_the_plan_heading_counts_the_actions_it_heads(locale: str) -> None:
     full = view(answers, locale)
     assert len(full["focus"]) == 3
     for n in (1, 2, 3):
-        text = render("report.txt.j2", locale, r={**full, "focus": full["focus"][:n]})
+        first = full["focus"][:n]
+        heading = focus_heading(first, locale)
+        text = render("report.txt.j2", locale, r={**full, "focus": first, "focus_heading": heading})
         assert f"\n{t(locale, f'report.focus_{n}')}\n" in text
     assert t("en", "report.focus_2") == "The two things to do first"
     assert t("zh", "report.focus_1") == "最该做的一件事"
+
+
+EXCELLENT = DATA["bases"]["excellent"]
+HEAD_ON = {**EXCELLENT, "pos_niche_gap": "head_on"}  # one weak board; the other slots go to strengths in place
+
+
+def shows(text: str, sentence: str) -> bool:
+    """Whether the rendering holds the sentence, as plain text or HTML-escaped."""
+    return sentence in text or str(escape(sentence)) in text
+
+
+def every_rendering(answers: dict[str, Any], locale: str) -> list[str]:
+    """The fresh report (console, Telegram, HTML) and the kept one (glance caption, page), as the owner reads them."""
+    report = assess(KB, answers)
+    record = json.loads(json.dumps(report_record(report)))
+    fresh = view(answers, locale)
+    return [render(name, locale, r=fresh) for name in ("report.txt.j2", "report.tg.j2", "report.html.j2")] + [
+        glance_caption(KB, record, locale), report_page(KB, record, locale, None)]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_firm_with_nothing_to_fix_is_told_what_to_keep_not_what_to_do(locale: str) -> None:
+    """Every answer at its best: the three slots go to strengths already in place (triage step 8). Telling the
+    owner to "do first" what they do already, with the action's how-to-start, would read as a checklist."""
+    report = assess(KB, EXCELLENT)
+    assert [a.reason for a in report.focus] == ["keep", "keep", "keep"]
+    record = json.loads(json.dumps(report_record(report)))
+    for focus in (view(EXCELLENT, locale)["focus"], overview(KB, record, locale)["focus"]):
+        assert [a["how"] for a in focus] == ["", "", ""]
+    for text in every_rendering(EXCELLENT, locale):
+        assert t(locale, "report.keep_3") in text
+        assert t(locale, "report.focus_3") not in text
+        assert not any(shows(text, KB.actions[a.id].how(locale)) for a in report.focus)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_plan_of_fixes_and_strengths_to_keep_is_headed_for_both(locale: str) -> None:
+    """One weak board and two strengths in place: the fix says how to start, the strengths do not, and the
+    heading is neither "to do first" nor "to keep"."""
+    report = assess(KB, HEAD_ON)
+    assert [a.reason for a in report.focus] == ["weak", "keep", "keep"]
+    fix = KB.actions[report.focus[0].id].how(locale)
+    for text in every_rendering(HEAD_ON, locale)[::2]:  # the console text, the HTML report, the page
+        assert t(locale, "report.mixed_3") in text
+        assert shows(text, fix)
+        assert not any(shows(text, KB.actions[a.id].how(locale)) for a in report.focus[1:])
+
+
+def test_the_focus_headings_say_what_the_plan_holds() -> None:
+    assert t("en", "report.keep_3") == "The three things to keep as you grow"
+    assert t("zh", "report.keep_1") == "扩张时要守住的一件事"
+    assert t("en", "report.mixed_2") == "The two things that matter most"
+    assert t("zh", "report.mixed_3") == "最要紧的三件事"
+    assert focus_heading([], "en") == ""
