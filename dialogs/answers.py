@@ -30,12 +30,14 @@ class AnswerError(ValueError):
         self.values = dict(values or {})
 
 
-class ShareToConfirm(AnswerError):
-    """A share typed as a fraction ("0.55"): read as `value` percent, to be confirmed before it is stored."""
+class ValueToConfirm(AnswerError):
+    """A number to confirm before it is stored (`kind`, see `dialogs.outputs.ConfirmValue`): a share typed as a
+    fraction ("0.55", read as `value` percent), or a bare amount under the metric's `confirm_below`."""
 
-    def __init__(self, value: float) -> None:
-        super().__init__("confirm_share")
+    def __init__(self, value: float, kind: str = "share") -> None:
+        super().__init__(f"confirm_{kind}")
         self.value = value
+        self.kind = kind
 
 
 def _converted(metric_unit: str, raw: Any) -> Converted:
@@ -59,7 +61,8 @@ def _converted(metric_unit: str, raw: Any) -> Converted:
 def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
     """A number within the question's metric range, in the metric's unit, from a number or a typed text.
 
-    Units are read (see `dialogs.units`); a share typed as a fraction raises ShareToConfirm.
+    Units are read (see `dialogs.units`); a share typed as a fraction, or an amount typed bare ("80") under the
+    metric's `confirm_below`, raises ValueToConfirm. A number from an answers file is never asked back.
     """
     metric = kb.metrics[question.metric or ""]
     converted = _converted(metric.unit, raw)
@@ -72,7 +75,9 @@ def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
     if metric.integer and value != int(value):
         raise AnswerError("not_whole", metric.minimum, metric.maximum, unit)
     if converted.confirm:
-        raise ShareToConfirm(value)
+        raise ValueToConfirm(value)
+    if converted.bare and metric.confirm_below is not None and 0 < value < metric.confirm_below:
+        raise ValueToConfirm(value, "amount")
     return int(value) if metric.integer else value
 
 

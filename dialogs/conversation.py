@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs import consistency
-from dialogs.answers import AnswerError, ShareToConfirm, parse_answer
+from dialogs.answers import AnswerError, ValueToConfirm, parse_answer
 from dialogs.machine import Stage, machine
 from dialogs.outputs import (
     Ask,
     ConfirmDiscard,
-    ConfirmShare,
+    ConfirmValue,
     Insight,
     Menu,
     Notice,
@@ -242,7 +242,8 @@ class Conversation:
             if yes:
                 self._record(s, pending["value"], result)
             else:
-                self._reask(s, question, AnswerError("share_declined"), result)
+                declined = "amount_declined" if pending.get("kind") == "amount" else "share_declined"
+                self._reask(s, question, AnswerError(declined), result)
             return
         if isinstance(event, Confirm):  # a yes or no with nothing to confirm: show the question again
             result.outputs.append(self.ask_output(s))
@@ -251,9 +252,9 @@ class Conversation:
             value = parse_answer(self.kb, question, event.raw)
             if question.kind == "number" and isinstance(value, int | float):
                 consistency.check(self.kb, question, value, self.effective_answers(s))
-        except ShareToConfirm as share:
-            s.pending = {"question": question.id, "value": share.value}
-            result.outputs.append(ConfirmShare(question.id, share.value, self.ask_output(s).progress))
+        except ValueToConfirm as unsure:
+            s.pending = {"question": question.id, "value": unsure.value, "kind": unsure.kind}
+            result.outputs.append(ConfirmValue(question.id, unsure.value, self.ask_output(s).progress, unsure.kind))
             return
         except AnswerError as error:
             self._reask(s, question, error, result)

@@ -30,12 +30,14 @@ class ConfirmDiscard:
 
 
 @dataclass(frozen=True, slots=True)
-class ConfirmShare:
-    """A share typed as a fraction: "55%?" — yes stores `value`, no asks again."""
+class ConfirmValue:
+    """A number to confirm before it is stored: yes stores `value`, no asks again. `kind` "share": a share typed
+    as a fraction ("0.55" → "55%?"); "amount": an amount so small it may have lost its 万 ("80" → "¥80?")."""
 
     question: str
     value: float
     progress: Progress
+    kind: str = "share"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,4 +87,4 @@ class Notice:
     key: str  # no_open_check, paused_check, nothing_to_resume, nothing_to_cancel, first_question
 
 
-Output = Menu | Ask | Reask | ConfirmShare | ConfirmDiscard | WhyWeAsk | Insight | ReportReady | Paused | Notice
+Output = Menu | Ask | Reask | ConfirmValue | ConfirmDiscard | WhyWeAsk | Insight | ReportReady | Paused | Notice

@@ -39,7 +39,7 @@ class Session:
         self.current = current  # the question waiting for an answer
         self.assessment_id = assessment_id  # the stored assessment this check writes to
         self.seq = seq  # bumped whenever the question moves on, so a button from an older one is recognised
-        self.pending = dict(pending) if pending else None  # {"question", "value"}: a share waiting for "55%?"
+        self.pending = dict(pending) if pending else None  # {"question", "value", "kind"}: waiting for "55%?"
         self.version = version
 
     def to_dict(self) -> dict[str, Any]:

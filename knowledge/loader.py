@@ -146,6 +146,8 @@ def _metric(r: _Reader, raw: dict) -> Metric:
         maximum=None if raw.get("max") is None else r.number(raw["max"], where, "'max'"),
         integer=bool(raw.get("integer", False)),
         derived=parts,
+        confirm_below=None if raw.get("confirm_below") is None
+        else r.number(raw["confirm_below"], where, "'confirm_below'"),
     )
 
 

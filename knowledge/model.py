@@ -45,6 +45,7 @@ class Metric:
     maximum: float | None = None
     integer: bool = False
     derived: tuple[str, str, float] | None = None  # (numerator, denominator, factor)
+    confirm_below: float | None = None  # a bare typed number above 0 and below this is asked back ("¥80?")
 
 
 @dataclass(frozen=True, slots=True)

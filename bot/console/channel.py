@@ -15,7 +15,7 @@ from bot.services.advisor import Advisor
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.views.i18n import t, words
-from bot.views.prompts import ask_view, confirm_share_view, discard_text, insight_view, reask_view
+from bot.views.prompts import ask_view, confirm_value_view, discard_text, insight_view, reask_view
 from bot.views.render import render
 from bot.views.report import build_report_view
 from dialogs.conversation import Answer, Back, Event, Resume, Skip, Why
@@ -23,7 +23,7 @@ from dialogs.machine import Stage
 from dialogs.outputs import (
     Ask,
     ConfirmDiscard,
-    ConfirmShare,
+    ConfirmValue,
     Insight,
     Menu,
     Notice,
@@ -67,8 +67,8 @@ class ConsoleChannel:
                 self.say(render("ask.txt.j2", self.locale, v=ask_view(self.kb, output, self.locale)))
             elif isinstance(output, Reask):
                 self.say(render("reask.txt.j2", self.locale, v=reask_view(self.kb, output, self.locale)))
-            elif isinstance(output, ConfirmShare):  # the next line's y or n answers it
-                self.say(render("confirm.txt.j2", self.locale, v=confirm_share_view(self.kb, output, self.locale)))
+            elif isinstance(output, ConfirmValue):  # the next line's y or n answers it
+                self.say(render("confirm.txt.j2", self.locale, v=confirm_value_view(self.kb, output, self.locale)))
             elif isinstance(output, ConfirmDiscard):
                 self.say(discard_text(output, self.locale))
             elif isinstance(output, WhyWeAsk):

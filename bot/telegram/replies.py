@@ -13,7 +13,7 @@ from bot.telegram.reminder_keyboards import proposal_row
 from bot.views.i18n import t
 from bot.views.prompts import (
     ask_view,
-    confirm_share_view,
+    confirm_value_view,
     discard_text,
     insight_view,
     reask_view,
@@ -24,7 +24,7 @@ from bot.views.report import build_report_view
 from dialogs.outputs import (
     Ask,
     ConfirmDiscard,
-    ConfirmShare,
+    ConfirmValue,
     Insight,
     Menu,
     Notice,
@@ -80,12 +80,12 @@ def discard_keyboard(locale: str, confirm: ConfirmDiscard) -> InlineKeyboardMark
     ])
 
 
-def share_keyboard(session: Session, locale: str, value: str) -> PlainKeyboard:
-    """Yes / no to "55%?", stamped like the question's own buttons."""
+def confirm_keyboard(session: Session, locale: str, value: str) -> PlainKeyboard:
+    """Yes / no to "55%?" or "¥80?" (`value` as it would be stored), stamped like the question's own buttons."""
     stamp = callbacks.question_stamp(session.assessment_id, session.seq)
     return PlainKeyboard(((
-        (t(locale, "buttons.share_yes", value=value), callbacks.pack(callbacks.NAV, *stamp, "yes")),
-        (t(locale, "buttons.share_no"), callbacks.pack(callbacks.NAV, *stamp, "no")),
+        (t(locale, "buttons.confirm_yes", value=value), callbacks.pack(callbacks.NAV, *stamp, "yes")),
+        (t(locale, "buttons.confirm_no"), callbacks.pack(callbacks.NAV, *stamp, "no")),
     ),))
 
 
@@ -185,9 +185,9 @@ def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, loca
             keyboard = question_keyboard(kb, session, locale, bool(session.asked))
             replies.append(Reply(render("reask.tg.j2", locale, v=reask_view(kb, output, locale)), keyboard,
                                  question=True))
-        elif isinstance(output, ConfirmShare):
-            view = confirm_share_view(kb, output, locale)
-            keyboard = share_keyboard(session, locale, view["value"])
+        elif isinstance(output, ConfirmValue):
+            view = confirm_value_view(kb, output, locale)
+            keyboard = confirm_keyboard(session, locale, view["value"])
             replies.append(Reply(render("confirm.tg.j2", locale, v=view), keyboard, question=True))
         elif isinstance(output, ConfirmDiscard):
             replies.append(Reply(render("line.tg.j2", locale, lines=[discard_text(output, locale)]),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.views.formatting import metric_value, plain_number
+from bot.views.formatting import metric_value, money, plain_number
 from bot.views.i18n import t
-from dialogs.outputs import Ask, ConfirmDiscard, ConfirmShare, Insight, Menu, Reask
+from dialogs.outputs import Ask, ConfirmDiscard, ConfirmValue, Insight, Menu, Reask
 from knowledge.model import KnowledgeBase, Question
 
 
@@ -91,15 +91,21 @@ def reask_view(kb: KnowledgeBase, reask: Reask, locale: str) -> dict[str, Any]:
     }
 
 
-def confirm_share_view(kb: KnowledgeBase, confirm: ConfirmShare, locale: str) -> dict[str, Any]:
-    """"55%?": the question, and the share the fraction was read as."""
+def confirm_value_view(kb: KnowledgeBase, confirm: ConfirmValue, locale: str) -> dict[str, Any]:
+    """"55%?" or "¥80, not ¥800k (80万)?": the question, and the value as it would be stored (`value`, for the
+    yes button)."""
     question = kb.questions[confirm.question]
-    value = plain_number(confirm.value, 2)
+    if confirm.kind == "amount":
+        value = money(confirm.value, locale)
+        asked = t(locale, "conv.confirm_amount", value=value, wan=money(confirm.value * 10_000, locale))
+    else:
+        value = f"{plain_number(confirm.value, 2)}%"
+        asked = t(locale, "conv.confirm_share", value=value)
     return {
         "progress": progress_text(kb, confirm.progress, question, locale),
         "text": question.text(locale),
         "value": value,
-        "confirm": t(locale, "conv.confirm_share", value=value),
+        "confirm": asked,
     }
 
 

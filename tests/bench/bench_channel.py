@@ -27,6 +27,7 @@ from bot.telegram.processor import OwnerQueues
 from knowledge.loader import get_knowledge
 from tests.support.recording_request import make_bot_requests
 from tests.support.telegram_core import CoreEvent, FakeTelegram, JSONDict
+from tests.support.typed import typed_number
 
 TOKEN = "123456:BENCH-token"
 LATENCY = 0.05
@@ -101,7 +102,8 @@ async def advisor_owner(app, core: FakeTelegram, store: Store, arrivals: Arrival
                           if b["callback_data"].startswith("a:"))
             update = core.user_click(user_id, message["message_id"], option, enqueue=False)
         else:
-            update = core.user_message(user_id, NUMBERS.get(question.id, "10"), "zh-hans", enqueue=False)
+            update = core.user_message(user_id, NUMBERS.get(question.id) or typed_number(kb, question, "10"),
+                                     "zh-hans", enqueue=False)
         elapsed, message = await timed(app, arrivals, update, user_id,
                                        lambda m, old=old: stamp_of(m) not in (None, old) or finished(store, db_id))
         if stamp_of(message) is None:

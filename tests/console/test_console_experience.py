@@ -78,7 +78,7 @@ def test_a_fraction_for_a_share_is_confirmed_on_a_y_n_line(advisor: Advisor, loc
     uid = user_id(advisor, locale)
     answer_until(advisor, uid, "ret_repeat_share")
     out = run(advisor, locale, ["0.55", yes, "q"])
-    assert t(locale, "conv.confirm_share", value="55") in out
+    assert t(locale, "conv.confirm_share", value="55%") in out
     assert t(locale, "console.confirm_hint") in out
     assert advisor.store.load_session(uid).answers["ret_repeat_share"] == 55
 

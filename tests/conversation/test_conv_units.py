@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.views.i18n import t
-from bot.views.prompts import confirm_share_view, reask_view
+from bot.views.prompts import confirm_value_view, reask_view
 from bot.views.render import render
 from dialogs.conversation import Answer, Back, Begin, Confirm, Conversation, Skip
-from dialogs.outputs import Ask, ConfirmShare, Reask
+from dialogs.outputs import Ask, ConfirmValue, Reask
 from dialogs.session import Session
 from knowledge.model import KnowledgeBase
 from tests.conversation.conv_support import Driver
@@ -27,7 +27,7 @@ def waiting_at(conv: Conversation, question_id: str, mode: str = "quick") -> Dri
 def test_a_fraction_is_stored_as_a_share_once_confirmed(conv: Conversation, yes) -> None:
     driver = waiting_at(conv, "ret_repeat_share")
     step = driver.send(Answer("0.55"))
-    assert step.outputs[0] == ConfirmShare("ret_repeat_share", pytest.approx(55), step.outputs[0].progress)
+    assert step.outputs[0] == ConfirmValue("ret_repeat_share", pytest.approx(55), step.outputs[0].progress)
     assert step.recorded == {}
     assert driver.session.current == "ret_repeat_share"
     assert Session.from_dict(driver.session.to_dict()).pending == driver.session.pending  # survives a restart
@@ -46,6 +46,40 @@ def test_a_declined_share_is_asked_again_and_nothing_stored(conv: Conversation, 
     assert step.recorded == {}
     step = driver.send(Answer("0.55%"))
     assert step.recorded == {"ret_repeat_share": pytest.approx(0.55)}
+
+
+@pytest.mark.parametrize("question", ["cash_available", "cash_fixed_costs"])
+def test_a_bare_small_amount_is_stored_once_confirmed(conv: Conversation, question: str) -> None:
+    """"80" for cash or monthly costs is asked back (most owners who type it mean 80万); yes stores ¥80."""
+    driver = waiting_at(conv, question)
+    step = driver.send(Answer("80"))
+    assert step.outputs[0] == ConfirmValue(question, 80, step.outputs[0].progress, "amount")
+    assert step.recorded == {}
+    assert Session.from_dict(driver.session.to_dict()).pending == {"question": question, "value": 80, "kind": "amount"}
+    assert driver.send(Confirm(True)).recorded == {question: 80}
+
+
+def test_a_declined_amount_is_asked_again_with_its_unit(conv: Conversation) -> None:
+    driver = waiting_at(conv, "cash_fixed_costs")
+    driver.send(Answer("80"))
+    step = driver.send(Answer("不是"))
+    assert (type(step.outputs[0]), step.outputs[0].reason) == (Reask, "amount_declined")
+    assert step.recorded == {}
+    assert driver.send(Answer("8万")).recorded == {"cash_fixed_costs": 80_000}
+
+
+@pytest.mark.parametrize("typed", ["0", "1000", "999元", "80万", "3千", "5k", "1.2M"])
+def test_an_amount_with_a_unit_or_of_a_thousand_and_more_is_not_asked_back(conv: Conversation, typed: str) -> None:
+    driver = waiting_at(conv, "cash_available")
+    assert "cash_available" in driver.send(Answer(typed)).recorded
+
+
+def test_a_session_kept_before_amounts_were_confirmed_still_declines_as_a_share(conv: Conversation) -> None:
+    """A pending confirmation stored without its kind (before this change) is a share's."""
+    driver = waiting_at(conv, "ret_repeat_share")
+    driver.send(Answer("0.55"))
+    driver.session.pending.pop("kind")
+    assert driver.send(Confirm(False)).outputs[0].reason == "share_declined"
 
 
 def test_another_number_instead_of_yes_replaces_the_fraction(conv: Conversation) -> None:
@@ -110,7 +144,7 @@ def test_a_refused_unit_is_reasked_with_an_example_in_the_owners_language(
 
 @pytest.mark.parametrize(("locale", "text"), [("zh", "你是指 55% 吗？"), ("en", "Did you mean 55%?")])
 def test_the_share_question_is_put_in_the_owners_language(kb: KnowledgeBase, locale: str, text: str) -> None:
-    view = confirm_share_view(kb, ConfirmShare("ret_repeat_share", 55.0, (5, 8, 1, 2)), locale)
+    view = confirm_value_view(kb, ConfirmValue("ret_repeat_share", 55.0, (5, 8, 1, 2)), locale)
     assert view["confirm"] == text
 
 

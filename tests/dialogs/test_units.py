@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.answers import AnswerError, ShareToConfirm, number_answer
+from dialogs.answers import AnswerError, ValueToConfirm, number_answer
 from dialogs.parsing import NumberError, read_number
 from dialogs.units import NAMED, RULES, accepted_units
 from knowledge.loader import get_knowledge
@@ -86,7 +86,7 @@ def test_units_that_cannot_be_used_are_refused_with_a_reason(question: str, type
 
 @pytest.mark.parametrize(("typed", "share"), [("0.55", 55), ("0.5", 50), (".3", 30), ("0.05", 5), ("0.3-0.5", 40)])
 def test_a_fraction_for_a_share_is_confirmed_as_a_percentage(typed: str, share: float) -> None:
-    with pytest.raises(ShareToConfirm) as caught:
+    with pytest.raises(ValueToConfirm) as caught:
         number_answer(KB, KB.questions["ret_repeat_share"], typed)
     assert caught.value.value == pytest.approx(share)
 
@@ -95,6 +95,24 @@ def test_a_fraction_from_an_answers_file_is_refused_as_ambiguous() -> None:
     with pytest.raises(AnswerError) as caught:
         number_answer(KB, KB.questions["risk_top_customer_share"], 0.55)
     assert caught.value.reason == "confirm_share"
+
+
+def test_an_amount_from_an_answers_file_is_never_asked_back_but_a_bare_text_one_is_refused() -> None:
+    """A file's number is what its author wrote (80 is ¥80); its text "80" would be asked back, which a file
+    cannot answer: refused with the reason, which says how to write either reading."""
+    question = KB.questions["cash_available"]
+    assert number_answer(KB, question, 80) == 80
+    with pytest.raises(AnswerError) as caught:
+        number_answer(KB, question, "80")
+    assert caught.value.reason == "confirm_amount"
+    assert number_answer(KB, question, "80元") == 80
+
+
+def test_only_the_amounts_an_owner_thinks_of_in_wan_are_asked_back() -> None:
+    """Counts, days and hours have no 万 to leave off: a small bare number there is what it says."""
+    asked = {q.metric for q in KB.questions.values() if q.metric and KB.metrics[q.metric].confirm_below is not None}
+    assert asked == {"cash_on_hand", "monthly_fixed_costs"}
+    assert number_answer(KB, KB.questions["cost_headcount"], "8") == 8
 
 
 def test_a_huge_integer_from_a_file_is_too_large_not_an_overflow() -> None:

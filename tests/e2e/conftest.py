@@ -27,6 +27,7 @@ from knowledge.loader import get_knowledge
 from knowledge.model import Question
 from tests.support.emulator_server import EmulatorServer
 from tests.support.telegram_core import FakeTelegram, JSONDict
+from tests.support.typed import typed_number
 
 E2E_TOKEN = "987654:E2E-secret-token-value"
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,7 +197,8 @@ class ScriptedUser:
         if options:
             mark, given = self.click(options[0], message["message_id"]), options[0]
         else:
-            value = text if self.shown_question(message).kind == "text" else number
+            question = self.shown_question(message)
+            value = text if question.kind == "text" else typed_number(get_knowledge(), question, number)
             mark, given = self.send(value), value
         self.wait_for(lambda: self.stamp() not in (None, old) or self.report_started(mark),
                       "the next question or the report")

@@ -21,8 +21,10 @@ import threading
 import time
 from pathlib import Path
 
+from knowledge.loader import get_knowledge
 from tests.e2e.conftest import ROOT, ScriptedUser, base_env, query, stamp_of
 from tests.support.emulator_server import EmulatorServer
+from tests.support.typed import typed_number
 
 WAIT = 20.0
 SEED_VARIABLE = "SME_FAULT_SEED"
@@ -102,7 +104,8 @@ def fire_answer(user: ScriptedUser) -> None:
     if options:
         user.click(options[0], message["message_id"])
     else:
-        user.send("附近写字楼的上班族" if user.shown_question(message).kind == "text" else "30")
+        question = user.shown_question(message)
+        user.send("附近写字楼的上班族" if question.kind == "text" else typed_number(get_knowledge(), question, "30"))
 
 
 def fault_rng(name: str) -> random.Random:

@@ -21,6 +21,7 @@ from bot.views.i18n import t
 from dialogs.conversation import Answer
 from knowledge.loader import get_knowledge
 from tests.support import recording_request
+from tests.support.typed import typed_number
 from tests.telegram.conftest import BotHarness, Chat
 
 TRANSPORT = {"TimedOut": TimedOut, "NetworkError": NetworkError}
@@ -65,10 +66,12 @@ def test_two_stores_on_one_file_stepping_one_owner_never_overwrite(tmp_path) -> 
         for _ in range(8):
             waiting = second.load_session(user.id)
             question = kb.questions[waiting.current]
-            value = Answer(question.options[0].id) if question.kind == "choice" else Answer("10")
+            typed = question.kind != "choice"
+            value = Answer(typed_number(kb, question, "10")) if typed else Answer(question.options[0].id)
             one.handle(user.id, value, expected_seq=waiting.seq)  # the first process commits
             with pytest.raises(StaleStep):
-                two.handle(user.id, Answer("99") if question.kind != "choice" else value, expected_seq=waiting.seq)
+                two.handle(user.id, Answer(typed_number(kb, question, "99")) if typed else value,
+                           expected_seq=waiting.seq)
             refused += 1
             assert second.load_session(user.id).seq == waiting.seq + 1  # one step, the first process's
         stored = dict(first.db.execute("SELECT question_id, value FROM answers").fetchall())

@@ -20,10 +20,14 @@ import threading
 import time
 from pathlib import Path
 
+from knowledge.loader import get_knowledge
+from tests.support.typed import typed_number
+
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 30
 PROMPT = re.compile(r"(?:^|\n)> |\(q to quit\): |or press Enter to quit: |discard it: |its number: ")
 WAIT = 15.0
+KB = get_knowledge()
 
 
 class Console:
@@ -76,8 +80,13 @@ class Console:
 
 
 def _answer_for(shown: str) -> str:
-    """What an owner types: the second option of a choice, a small number otherwise (5 fits every unit)."""
-    return "2" if "\n  1. " in shown else "5"
+    """What an owner types: the second option of a choice, a small number otherwise (5 fits every unit; 5万
+    for an amount, which a bare 5 would have asked back)."""
+    if "\n  1. " in shown:
+        return "2"
+    at = {q: max(shown.rfind(q.text("zh")), shown.rfind(q.text("en"))) for q in KB.questions.values()}
+    asked = max(at, key=lambda q: at[q])
+    return typed_number(KB, asked, "5") if at[asked] >= 0 and asked.kind == "number" else "5"
 
 
 def _stored_answers(db: Path) -> int:

@@ -34,6 +34,7 @@ from knowledge.loader import get_knowledge
 from tests.e2e.conftest import E2E_TOKEN, ScriptedUser, base_env, stamp_of
 from tests.faults.support import WAIT, Zygote, fault_rng, fire_answer, integrity, query, wait_ready
 from tests.support.emulator_server import EmulatorServer
+from tests.support.typed import typed_number
 
 KILLS = 10
 LINK = re.compile(r"\?start=([vp]_[A-Za-z0-9_-]{32})")
@@ -49,7 +50,8 @@ def seed_owner(store: Store, chat_id: int, locale: str) -> int:
     advisor.begin(user, "quick")
     while (current := store.load_session(user).current) is not None:
         question = kb.questions[current]
-        value = question.options[0].id if question.kind == "choice" else "30" if question.kind != "text" else "写字楼"
+        value = (question.options[0].id if question.kind == "choice" else "写字楼" if question.kind == "text"
+                 else typed_number(kb, question, "30"))
         advisor.handle(user, Answer(value))
     return user
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.console.channel import CONSOLE_USER
 from bot.storage.store import Store
 from knowledge.loader import get_knowledge
+from tests.support.typed import typed_number
 
 KB = get_knowledge()
 VALID = "\x00VALID\x00"  # the script's word for "a good answer to the question now waiting" ("3" at a menu)
@@ -36,4 +37,4 @@ class Script(io.StringIO):
             store.close()
         if question is None:  # a menu: the first, or the one after a report (3: re-check one dimension)
             return "3"
-        return {"choice": "1", "number": "5", "text": "附近的上班族"}[question.kind]
+        return {"choice": "1", "number": typed_number(KB, question, "5"), "text": "附近的上班族"}[question.kind]

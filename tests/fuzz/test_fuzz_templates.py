@@ -35,12 +35,12 @@ from bot.storage.reports import report_record
 from bot.telegram.replies import question_text, replies_for, report_replies
 from bot.views.glance import details_text, formula_text, glance_caption
 from bot.views.history import actions_text, history_text
-from bot.views.prompts import ask_view, confirm_share_view, insight_view, reask_view
+from bot.views.prompts import ask_view, confirm_value_view, insight_view, reask_view
 from bot.views.reminders import due_text, reminder_text, settings_text
 from bot.views.render import TEMPLATES, environment, render
 from bot.views.report import build_report_view
 from bot.views.share_card import card_text, comparison_text
-from dialogs.outputs import Ask, ConfirmShare, Insight, Menu, Notice, Paused, Reask, ReportReady, WhyWeAsk
+from dialogs.outputs import Ask, ConfirmValue, Insight, Menu, Notice, Paused, Reask, ReportReady, WhyWeAsk
 from dialogs.session import Session
 from knowledge.loader import get_knowledge
 from knowledge.scoring import assess
@@ -141,7 +141,7 @@ def _contexts() -> list[tuple[str, dict[str, Any]]]:
             due_text(KB, reminders, locale)
             comparison_text(KB, compare(KB, bad, good), locale, "owner")
             replies_for(KB, [ask, number, Reask("cash_available", "below_min", 0, None, (3, 8, 1, 5)),
-                             ConfirmShare("ret_repeat_share", 55.0, (5, 8, 1, 5)), Insight("cash_flow", 17, "fatal",
+                             ConfirmValue("ret_repeat_share", 55.0, (5, 8, 1, 5)), Insight("cash_flow", 17, "fatal",
                                                                                             next(iter(KB.traps))),
                              Menu(("full", 3, 40), 42, True), Menu(None, None, False), Paused(("quick", 2, 16)),
                              Notice("no_open_check"), WhyWeAsk("cash_available"), ReportReady(good)], session, locale)
@@ -149,7 +149,7 @@ def _contexts() -> list[tuple[str, dict[str, Any]]]:
             render("ask.txt.j2", locale, v=ask_view(KB, ask, locale))
             render("reask.txt.j2", locale, v=reask_view(KB, Reask("cash_available", "wrong_unit", None, None,
                                                                   (3, 8, 1, 5), {"unit": "CNY"}), locale))
-            render("confirm.txt.j2", locale, v=confirm_share_view(KB, ConfirmShare("ret_repeat_share", 55.0,
+            render("confirm.txt.j2", locale, v=confirm_value_view(KB, ConfirmValue("ret_repeat_share", 55.0,
                                                                                    (5, 8, 1, 5)), locale))
             render("insight.txt.j2", locale, v=insight_view(KB, Insight("cash_flow", 17, "fatal", None), locale))
             render("help.tg.j2", locale, commands=("start", "check", "help"))

@@ -38,6 +38,7 @@ from knowledge.model import KnowledgeBase, Question
 from tests.support.chat_client import ChatClient
 from tests.support.recording_request import make_bot_requests
 from tests.support.telegram_core import FakeTelegram, JSONDict
+from tests.support.typed import typed_number
 
 TOKEN = "123456:TEST-token-never-logged"
 TOKEN_SECRET_PART = TOKEN.split(":", 1)[1]
@@ -143,7 +144,7 @@ class Chat(ChatClient):
             assert options, f"choice question {question.id} shows no option buttons"
             await self.click(options[pick][1], message_id=self.question_message["message_id"])
         elif question.kind == "number":
-            await self.send((numbers or {}).get(question.id, "10"))
+            await self.send((numbers or {}).get(question.id) or typed_number(get_knowledge(), question, "10"))
         else:
             await self.send(text)
         return question

@@ -60,9 +60,9 @@ async def test_a_fraction_for_a_share_is_confirmed_with_buttons(harness, languag
     chat = harness.chat(language_code=language)
     await at_question(chat, "ret_repeat_share", "/check")
     await chat.send("0.55")
-    assert t(locale, "conv.confirm_share", value="55") in chat.last
+    assert t(locale, "conv.confirm_share", value="55%") in chat.last
     assert "ret_repeat_share" not in chat.stored_answers()
-    await chat.click(t(locale, "buttons.share_yes", value="55"))
+    await chat.click(t(locale, "buttons.confirm_yes", value="55%"))
     assert chat.stored_answers()["ret_repeat_share"] == 55
     assert chat.current_question.id != "ret_repeat_share"
 
@@ -70,10 +70,42 @@ async def test_a_fraction_for_a_share_is_confirmed_with_buttons(harness, languag
 async def test_a_declined_fraction_is_asked_again(chat) -> None:
     await at_question(chat, "ret_repeat_share", "/check")
     await chat.send("0.55")
-    await chat.click(t("zh", "buttons.share_no"))
+    await chat.click(t("zh", "buttons.confirm_no"))
     assert t("zh", "reasons.share_declined") in chat.last
     await chat.send("0.55%")
     assert chat.stored_answers()["ret_repeat_share"] == 0.55
+
+
+@pytest.mark.parametrize(("language", "locale", "shown"), [("zh-hans", "zh", "80元"), ("en", "en", "¥80")])
+async def test_a_bare_small_amount_is_asked_back_before_it_is_stored(harness, language, locale, shown) -> None:
+    """"80" typed for the monthly fixed costs is more likely 80万 with its 万 left off than ¥80: asked back
+    with both readings; "yes" stores ¥80."""
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "cash_fixed_costs", "/check")
+    await chat.send("80")
+    wan = "80万元" if locale == "zh" else "¥800k"
+    assert t(locale, "conv.confirm_amount", value=shown, wan=wan) in chat.last
+    assert "cash_fixed_costs" not in chat.stored_answers()
+    await chat.click(t(locale, "buttons.confirm_yes", value=shown))
+    assert chat.stored_answers()["cash_fixed_costs"] == 80
+    assert chat.current_question.id != "cash_fixed_costs"
+
+
+async def test_a_declined_small_amount_is_asked_again_and_taken_with_its_unit(chat) -> None:
+    await at_question(chat, "cash_available", "/check")
+    await chat.send("80")
+    await chat.click(t("zh", "buttons.confirm_no"))
+    assert t("zh", "reasons.amount_declined") in chat.last
+    assert "cash_available" not in chat.stored_answers()
+    await chat.send("80万")  # a unit: never asked back
+    assert chat.stored_answers()["cash_available"] == 800_000
+
+
+@pytest.mark.parametrize("typed", ["0", "1000", "80万", "80元", "3千", "5k"])
+async def test_an_amount_with_its_unit_or_not_small_is_stored_at_once(chat, typed: str) -> None:
+    await at_question(chat, "cash_available", "/check")
+    await chat.send(typed)
+    assert "cash_available" in chat.stored_answers()
 
 
 @pytest.mark.parametrize(("language", "locale", "typed"), [("zh-hans", "zh", "50万美元"), ("en", "en", "$500k"),

@@ -63,7 +63,7 @@ async def test_bad_number_is_reasked_and_nothing_stored(chat, text: str) -> None
     assert_reasked(chat, question, before, "zh")
     assert chat.session.to_dict()["answers"] == session["answers"]
     # and a good answer still works afterwards
-    await chat.send("12")
+    await chat.send("12万")
     assert question.id in chat.stored_answers()
 
 
@@ -117,7 +117,7 @@ async def test_editing_a_typed_answer_does_not_answer_the_next_question(harness,
     """Telegram sends an edited_message when the user fixes a typo in an answer they already sent."""
     await at_number_question(chat)
     question = chat.current_question
-    await chat.send("12")
+    await chat.send("12万")
     original = dict(chat.last_update["message"])
     stored = chat.stored_answers()
     after = chat.current_question

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from knowledge.loader import get_knowledge
 from tests.support.chat_client import ChatClient
+from tests.support.typed import typed_number
+
+KB = get_knowledge()
 
 
 async def test_quick_check_by_buttons_and_numbers(chat: ChatClient) -> None:
@@ -14,7 +18,8 @@ async def test_quick_check_by_buttons_and_numbers(chat: ChatClient) -> None:
         if buttons:
             await chat.click(buttons[-1][1])
         else:
-            await chat.send("10")
+            shown = next((q for q in KB.questions.values() if q.kind == "number" and q.text("zh") in chat.last), None)
+            await chat.send(typed_number(KB, shown, "10") if shown else "10")
         if "体检报告" in " ".join(chat.reply_texts):
             break
     assert "体检报告" in " ".join(chat.reply_texts)
