@@ -62,7 +62,8 @@ def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
     """A number within the question's metric range, in the metric's unit, from a number or a typed text.
 
     Units are read (see `dialogs.units`); a share typed as a fraction, or an amount typed bare ("80") under the
-    metric's `confirm_below`, raises ValueToConfirm. A number from an answers file is never asked back.
+    metric's `confirm_below`, raises ValueToConfirm. A number (not text) from an answers file is taken as written;
+    a file cannot answer back, so there a ValueToConfirm is a refusal with its reason.
     """
     metric = kb.metrics[question.metric or ""]
     converted = _converted(metric.unit, raw)

@@ -2,7 +2,8 @@
 write the answer in, and how each converts. Derived from the metric's unit, so a new question needs no code.
 
 "1年" on inventory days is 365 days, "3个月" about 90, "2天" on complaint hours 48 hours; a share typed as a
-fraction ("0.55") is confirmed as "55%?" before it is stored, and one typed as an amount ("30万", the overdue
+fraction ("0.55") is confirmed as "55%?" before it is stored (as is a bare amount under its metric's
+`confirm_below`, in `dialogs.answers`), and one typed as an amount ("30万", the overdue
 money rather than its share) is refused with the unit it takes; a foreign currency is refused, never read as
 yuan.
 """

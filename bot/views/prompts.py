@@ -92,7 +92,7 @@ def reask_view(kb: KnowledgeBase, reask: Reask, locale: str) -> dict[str, Any]:
 
 
 def confirm_value_view(kb: KnowledgeBase, confirm: ConfirmValue, locale: str) -> dict[str, Any]:
-    """"55%?" or "¥80, not ¥800k (80万)?": the question, and the value as it would be stored (`value`, for the
+    """"55%?" or "¥80, not ¥800k?": the question, and the value as it would be stored (`value`, for the
     yes button)."""
     question = kb.questions[confirm.question]
     if confirm.kind == "amount":
