@@ -31,8 +31,9 @@ def plain_number(value: float, digits: int = 1) -> str:
     return f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
 
 
-def money(value: float, locale: str) -> str:
-    """Money in CNY the way each locale says it; rounded before the unit is chosen (999,999 is ¥1M).
+def money(value: float, locale: str, places: int = 0) -> str:
+    """Money in CNY the way each locale says it; rounded before the unit is chosen (999,999 is ¥1M). Under
+    10,000 (no 万 or k) with up to `places` decimals: an amount asked back must read as it would be stored.
 
     From a trillion on, zh says 万亿 (1万亿元, not 10,000亿元) and en says B (¥1,000B, not ¥1,000,000M).
     """
@@ -43,14 +44,14 @@ def money(value: float, locale: str) -> str:
             return f"{plain_number(value / 1e8, 2)}亿元"
         if abs(value) >= 1e4:
             return f"{plain_number(value / 1e4, 1)}万元"
-        return f"{plain_number(value, 0)}元"
+        return f"{plain_number(value, places)}元"
     if abs(round(value, -7)) >= 1e9:
         return f"¥{plain_number(value / 1e9, 2)}B"
     if abs(round(value, -4)) >= 1e6:
         return f"¥{plain_number(value / 1e6, 2)}M"
     if abs(value) >= 1e4:
         return f"¥{plain_number(value / 1e3, 0)}k"
-    return f"¥{plain_number(value, 0)}"
+    return f"¥{plain_number(value, places)}"
 
 
 SINGULAR = {"months": "month", "days": "day", "hours": "hour"}

@@ -96,7 +96,7 @@ def confirm_value_view(kb: KnowledgeBase, confirm: ConfirmValue, locale: str) ->
     yes button)."""
     question = kb.questions[confirm.question]
     if confirm.kind == "amount":
-        value = money(confirm.value, locale)
+        value = money(confirm.value, locale, places=2)
         asked = t(locale, "conv.confirm_amount", value=value, wan=money(confirm.value * 10_000, locale))
     else:
         value = f"{plain_number(confirm.value, 2)}%"

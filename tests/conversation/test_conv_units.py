@@ -59,6 +59,14 @@ def test_a_bare_small_amount_is_stored_once_confirmed(conv: Conversation, questi
     assert driver.send(Confirm(True)).recorded == {question: 80}
 
 
+@pytest.mark.parametrize(("locale", "typed", "shown"), [("en", "80.5", "¥80.5"), ("zh", "999.6", "999.6元")])
+def test_a_small_amount_is_asked_back_as_it_would_be_stored(conv: Conversation, locale, typed, shown) -> None:
+    """Not rounded to whole yuan: "¥81" on the yes button would store 80.5."""
+    driver = waiting_at(conv, "cash_available")
+    asked = driver.send(Answer(typed)).outputs[0]
+    assert confirm_value_view(conv.kb, asked, locale)["value"] == shown
+
+
 def test_a_declined_amount_is_asked_again_with_its_unit(conv: Conversation) -> None:
     driver = waiting_at(conv, "cash_fixed_costs")
     driver.send(Answer("80"))
