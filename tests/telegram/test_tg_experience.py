@@ -55,16 +55,30 @@ async def test_inventory_of_one_year_is_365_days(harness, language: str, locale:
     assert chat.stored_answers()["cash_inventory"] == 365
 
 
-@pytest.mark.parametrize(("language", "locale"), [("zh-hans", "zh"), ("en", "en")])
-async def test_a_fraction_for_a_share_is_confirmed_with_buttons(harness, language: str, locale: str) -> None:
+# (language, locale, question, typed, the question put back, the yes button's value, the value stored)
+ASKED_BACK = [
+    ("zh-hans", "zh", "ret_repeat_share", "0.55", ("conv.confirm_share", {"value": "55%"}), "55%", 55),
+    ("en", "en", "ret_repeat_share", "0.55", ("conv.confirm_share", {"value": "55%"}), "55%", 55),
+    # "80" for the monthly fixed costs is more likely 80万 with its 万 left off than ¥80: both readings named
+    ("zh-hans", "zh", "cash_fixed_costs", "80", ("conv.confirm_amount", {"value": "80元", "wan": "80万元"}),
+     "80元", 80),
+    ("en", "en", "cash_fixed_costs", "80", ("conv.confirm_amount", {"value": "¥80", "wan": "¥800k"}), "¥80", 80),
+]
+
+
+@pytest.mark.parametrize(("language", "locale", "question", "typed", "put", "yes", "stored"), ASKED_BACK)
+async def test_a_number_asked_back_is_stored_once_confirmed_with_its_button(
+        harness, language, locale, question, typed, put, yes, stored) -> None:
+    """A share typed as a fraction, or an amount so small it may have lost its 万: "yes" stores it."""
     chat = harness.chat(language_code=language)
-    await at_question(chat, "ret_repeat_share", "/check")
-    await chat.send("0.55")
-    assert t(locale, "conv.confirm_share", value="55%") in chat.last
-    assert "ret_repeat_share" not in chat.stored_answers()
-    await chat.click(t(locale, "buttons.confirm_yes", value="55%"))
-    assert chat.stored_answers()["ret_repeat_share"] == 55
-    assert chat.current_question.id != "ret_repeat_share"
+    await at_question(chat, question, "/check")
+    await chat.send(typed)
+    key, values = put
+    assert t(locale, key, **values) in chat.last
+    assert question not in chat.stored_answers()
+    await chat.click(t(locale, "buttons.confirm_yes", value=yes))
+    assert chat.stored_answers()[question] == stored
+    assert chat.current_question.id != question
 
 
 async def test_a_declined_fraction_is_asked_again(chat) -> None:
@@ -74,21 +88,6 @@ async def test_a_declined_fraction_is_asked_again(chat) -> None:
     assert t("zh", "reasons.share_declined") in chat.last
     await chat.send("0.55%")
     assert chat.stored_answers()["ret_repeat_share"] == 0.55
-
-
-@pytest.mark.parametrize(("language", "locale", "shown"), [("zh-hans", "zh", "80元"), ("en", "en", "¥80")])
-async def test_a_bare_small_amount_is_asked_back_before_it_is_stored(harness, language, locale, shown) -> None:
-    """"80" typed for the monthly fixed costs is more likely 80万 with its 万 left off than ¥80: asked back
-    with both readings; "yes" stores ¥80."""
-    chat = harness.chat(language_code=language)
-    await at_question(chat, "cash_fixed_costs", "/check")
-    await chat.send("80")
-    wan = "80万元" if locale == "zh" else "¥800k"
-    assert t(locale, "conv.confirm_amount", value=shown, wan=wan) in chat.last
-    assert "cash_fixed_costs" not in chat.stored_answers()
-    await chat.click(t(locale, "buttons.confirm_yes", value=shown))
-    assert chat.stored_answers()["cash_fixed_costs"] == 80
-    assert chat.current_question.id != "cash_fixed_costs"
 
 
 async def test_a_declined_small_amount_is_asked_again_and_taken_with_its_unit(chat) -> None:
