@@ -50,6 +50,8 @@ def ask_view(kb: KnowledgeBase, ask: Ask, locale: str) -> dict[str, Any]:
 
 
 UNIT_REASONS = ("wrong_unit", "foreign_currency", "amount_not_share")
+# The owner said no to "did you mean…?": the answer was not refused, so no "I can't use that answer" lead
+DECLINED_REASONS = ("share_declined", "amount_declined")
 
 
 def reason_text(locale: str, reason: str, minimum: float | None = None, maximum: float | None = None,
@@ -83,7 +85,7 @@ def reask_view(kb: KnowledgeBase, reask: Reask, locale: str) -> dict[str, Any]:
     unit = kb.metrics[question.metric].unit if question.metric in kb.metrics else None
     reason = reason_text(locale, reask.reason, reask.minimum, reask.maximum, reask.values)
     return {
-        "reason": t(locale, "conv.reask", reason=reason),
+        "reason": t(locale, "conv.declined" if reask.reason in DECLINED_REASONS else "conv.reask", reason=reason),
         "example": reask_example(question, reask.reason, unit, locale),
         "progress": progress_text(kb, reask.progress, question, locale),
         "text": question.text(locale),

@@ -85,7 +85,8 @@ async def test_a_declined_fraction_is_asked_again(chat) -> None:
     await at_question(chat, "ret_repeat_share", "/check")
     await chat.send("0.55")
     await chat.click(t("zh", "buttons.confirm_no"))
-    assert t("zh", "reasons.share_declined") in chat.last
+    assert t("zh", "conv.declined", reason=t("zh", "reasons.share_declined")) in chat.last
+    assert t("zh", "conv.reask", reason="").split("：")[0] not in chat.last  # a "no" is not a refused answer
     await chat.send("0.55%")
     assert chat.stored_answers()["ret_repeat_share"] == 0.55
 
@@ -94,7 +95,8 @@ async def test_a_declined_small_amount_is_asked_again_and_taken_with_its_unit(ch
     await at_question(chat, "cash_available", "/check")
     await chat.send("80")
     await chat.click(t("zh", "buttons.confirm_no"))
-    assert t("zh", "reasons.amount_declined") in chat.last
+    assert t("zh", "conv.declined", reason=t("zh", "reasons.amount_declined")) in chat.last
+    assert t("zh", "conv.reask", reason="").split("：")[0] not in chat.last
     assert "cash_available" not in chat.stored_answers()
     await chat.send("80万")  # a unit: never asked back
     assert chat.stored_answers()["cash_available"] == 800_000
