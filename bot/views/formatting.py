@@ -66,12 +66,16 @@ def duration(unit: str, value: float, locale: str) -> str:
     return t(locale, f"units.{key}", n=n)
 
 
-def metric_value(unit: str, value: float, locale: str) -> str:
-    """A metric value with its unit: 50万元, 60%, 2.5 个月 / 2.5 months, 1 hour."""
+def metric_value(unit: str, value: float, locale: str, exact: bool = False) -> str:
+    """A metric value with its unit: 50万元, 60%, 2.5 个月 / 2.5 months, 1 hour.
+
+    `exact`: an answer shown back to the owner, so money under 10,000 and shares keep two decimals (¥80.5 and
+    0.55% read as typed, not ¥80 and 0.6%); a report's figures are rounded.
+    """
     if unit == "CNY":
-        return money(value, locale)
+        return money(value, locale, places=2 if exact else 0)
     if unit == "percent":
-        return f"{plain_number(value)}%"
+        return f"{plain_number(value, 2 if exact else 1)}%"
     if unit in SINGULAR:
         return duration(unit, value, locale)
     return t(locale, f"units.{unit}", n=plain_number(value))

@@ -20,7 +20,7 @@ def describe_value(kb: KnowledgeBase, question: Question, value: Any, locale: st
     if question.kind == "choice":
         return str(value)
     if question.kind == "number" and question.metric:
-        return metric_value(kb.metrics[question.metric].unit, float(value), locale)
+        return metric_value(kb.metrics[question.metric].unit, float(value), locale, exact=True)
     return str(value)
 
 

@@ -100,6 +100,18 @@ def test_units_read_right(unit: str, value: float, en: str, zh: str) -> None:
     assert metric_value(unit, value, "zh") == zh
 
 
+@pytest.mark.parametrize(("unit", "value", "rounded", "exact"), [
+    ("CNY", 80.5, ("¥80", "80元"), ("¥80.5", "80.5元")),
+    ("CNY", 999.64, ("¥1,000", "1,000元"), ("¥999.64", "999.64元")),
+    ("CNY", 815_000, ("¥815k", "81.5万元"), ("¥815k", "81.5万元")),
+    ("percent", 0.55, ("0.6%", "0.6%"), ("0.55%", "0.55%")),
+])
+def test_an_answer_shown_back_reads_as_typed_while_a_report_rounds(unit, value, rounded, exact) -> None:
+    """The ✓ line under a question and "your previous answer" show what was stored (exact); reports round."""
+    assert (metric_value(unit, value, "en"), metric_value(unit, value, "zh")) == rounded
+    assert (metric_value(unit, value, "en", exact=True), metric_value(unit, value, "zh", exact=True)) == exact
+
+
 def user_texts(node: Any, path: str = "kb") -> Iterator[tuple[str, str]]:
     """(where, text) for every user-facing text of the knowledge base, in both languages.
 
