@@ -242,8 +242,8 @@ class Conversation:
             if yes:
                 self._record(s, pending["value"], result)
             else:
-                declined = "amount_declined" if pending.get("kind") == "amount" else "share_declined"
-                self._reask(s, question, AnswerError(declined), result)
+                # share_declined or amount_declined; a confirmation stored without a kind is a share
+                self._reask(s, question, AnswerError(f"{pending.get('kind', 'share')}_declined"), result)
             return
         if isinstance(event, Confirm):  # a yes or no with nothing to confirm: show the question again
             result.outputs.append(self.ask_output(s))

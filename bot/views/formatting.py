@@ -33,7 +33,7 @@ def plain_number(value: float, digits: int = 1) -> str:
 
 def money(value: float, locale: str, places: int = 0) -> str:
     """Money in CNY the way each locale says it; rounded before the unit is chosen (999,999 is ¥1M). Under
-    10,000 (no 万 or k) with up to `places` decimals: an amount asked back must read as it would be stored.
+    10,000 (no 万 or k) with up to `places` decimals: an amount asked or shown back reads as it is stored.
 
     From a trillion on, zh says 万亿 (1万亿元, not 10,000亿元) and en says B (¥1,000B, not ¥1,000,000M).
     """
