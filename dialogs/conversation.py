@@ -99,6 +99,7 @@ class Step:
     recorded: dict[str, Any] = field(default_factory=dict)
     started: bool = False
     finished: bool = False
+    declined: bool = False  # the owner said no to "did you mean…?" (ConfirmValue): asked again, nothing stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +244,7 @@ class Conversation:
                 self._record(s, pending["value"], result)
             else:
                 # share_declined or amount_declined; a confirmation stored without a kind is a share
+                result.declined = True
                 self._reask(s, question, AnswerError(f"{pending.get('kind', 'share')}_declined"), result)
             return
         if isinstance(event, Confirm):  # a yes or no with nothing to confirm: show the question again

@@ -117,6 +117,12 @@ def _kept_question_text(kb: _Same, ask: Ask, locale: str, why: str, answered: st
     return _question_text(kb.kb, ask, locale, why, answered)
 
 
+def declined_text(kb: KnowledgeBase, asked: ConfirmValue, locale: str) -> str:
+    """A "did you mean…?" as it reads once the owner said no: the question, the value asked back, ✗ No."""
+    return render("confirm.tg.j2", locale, v=confirm_value_view(kb, asked, locale),
+                  declined=t(locale, "buttons.confirm_no"))
+
+
 def insight_text(kb: KnowledgeBase, insight: Insight, locale: str) -> str:
     """The insight after a dimension; kept like question texts (one per dimension, score, band and trap)."""
     return _kept_insight_text(_Same(kb), insight, locale)
@@ -188,7 +194,7 @@ def replies_for(kb: KnowledgeBase, outputs: list[Output], session: Session, loca
         elif isinstance(output, ConfirmValue):
             view = confirm_value_view(kb, output, locale)
             keyboard = confirm_keyboard(session, locale, view["value"])
-            replies.append(Reply(render("confirm.tg.j2", locale, v=view), keyboard, question=True))
+            replies.append(Reply(render("confirm.tg.j2", locale, v=view, declined=""), keyboard, question=True))
         elif isinstance(output, ConfirmDiscard):
             replies.append(Reply(render("line.tg.j2", locale, lines=[discard_text(output, locale)]),
                                  discard_keyboard(locale, output)))

@@ -102,6 +102,29 @@ async def test_a_declined_small_amount_is_asked_again_and_taken_with_its_unit(ch
     assert chat.stored_answers()["cash_available"] == 800_000
 
 
+@pytest.mark.parametrize(("language", "locale", "no"), [("zh-hans", "zh", None), ("en", "en", None),
+                                                        ("zh-hans", "zh", "不是"), ("en", "en", "no")])
+async def test_a_question_put_back_and_declined_reads_as_declined(harness, language, locale, no) -> None:
+    """The "did you mean…?" the owner said no to (tapped, or typed) keeps its text and shows ✗ No, as an
+    answered question shows ✓ and its answer; the question is asked again below it."""
+    chat = harness.chat(language_code=language)
+    await at_question(chat, "cash_available", "/check")
+    await chat.send("80")
+    if no is None:
+        await chat.click(t(locale, "buttons.confirm_no"))
+    else:
+        await chat.send(no)
+    wan = {"zh": ("80元", "80万元"), "en": ("¥80", "¥800k")}[locale]
+    asked = t(locale, "conv.confirm_amount", value=wan[0], wan=wan[1])
+    put_back = [m for m in chat.messages if asked in m["text"]]
+    assert len(put_back) == 1, chat.texts()
+    assert put_back[0]["text"].endswith(f"✗ {t(locale, 'buttons.confirm_no')}")
+    assert not harness.core.buttons(put_back[0])
+    assert t(locale, "conv.declined", reason=t(locale, "reasons.amount_declined")) in chat.last
+    assert chat.question_message["message_id"] > put_back[0]["message_id"]  # asked again in a new message below
+    assert chat.current_question.id == "cash_available"
+
+
 @pytest.mark.parametrize("typed", ["0", "1000", "80万", "80元", "3千", "5k"])
 async def test_an_amount_with_its_unit_or_not_small_is_stored_at_once(chat, typed: str) -> None:
     await at_question(chat, "cash_available", "/check")
