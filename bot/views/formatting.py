@@ -57,11 +57,12 @@ def money(value: float, locale: str, places: int = 0) -> str:
 SINGULAR = {"months": "month", "days": "day", "hours": "hour"}
 
 
-def duration(unit: str, value: float, locale: str) -> str:
-    """1 month / 2 months, 约半个月 / half a month, 不到半个月: the number as an owner says it."""
-    if unit == "months" and value < 0.75:
+def duration(unit: str, value: float, locale: str, exact: bool = False) -> str:
+    """1 month / 2 months, 约半个月 / half a month, 不到半个月: the number as an owner says it; `exact`, as
+    it was typed (0.3 months, 2.25 months)."""
+    if unit == "months" and value < 0.75 and not exact:
         return t(locale, "units.half_month" if value >= 0.35 else "units.under_half_month")
-    n = plain_number(value)
+    n = plain_number(value, 2 if exact else 1)
     key = SINGULAR[unit] if n == "1" else unit
     return t(locale, f"units.{key}", n=n)
 
@@ -69,13 +70,13 @@ def duration(unit: str, value: float, locale: str) -> str:
 def metric_value(unit: str, value: float, locale: str, exact: bool = False) -> str:
     """A metric value with its unit: 50万元, 60%, 2.5 个月 / 2.5 months, 1 hour.
 
-    `exact`: an answer shown back to the owner, so money under 10,000 and shares keep two decimals (¥80.5 and
-    0.55% read as typed, not ¥80 and 0.6%); a report's figures are rounded.
+    `exact`: an answer shown back to the owner, so money under 10,000, shares and durations keep two decimals
+    (¥80.5, 0.55% and 2.25 months read as typed, not ¥80, 0.6% and 2.2 months); a report's figures are rounded.
     """
     if unit == "CNY":
         return money(value, locale, places=2 if exact else 0)
     if unit == "percent":
         return f"{plain_number(value, 2 if exact else 1)}%"
     if unit in SINGULAR:
-        return duration(unit, value, locale)
+        return duration(unit, value, locale, exact)
     return t(locale, f"units.{unit}", n=plain_number(value))

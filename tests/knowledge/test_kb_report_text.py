@@ -105,6 +105,10 @@ def test_units_read_right(unit: str, value: float, en: str, zh: str) -> None:
     ("CNY", 999.64, ("¥1,000", "1,000元"), ("¥999.64", "999.64元")),
     ("CNY", 815_000, ("¥815k", "81.5万元"), ("¥815k", "81.5万元")),
     ("percent", 0.55, ("0.6%", "0.6%"), ("0.55%", "0.55%")),
+    ("months", 2.25, ("2.2 months", "2.2 个月"), ("2.25 months", "2.25 个月")),
+    ("months", 0.3, ("under half a month", "不到半个月"), ("0.3 months", "0.3 个月")),
+    ("months", 0.5, ("half a month", "约半个月"), ("0.5 months", "0.5 个月")),
+    ("hours", 1.5, ("1.5 hours", "1.5 小时"), ("1.5 hours", "1.5 小时")),
 ])
 def test_an_answer_shown_back_reads_as_typed_while_a_report_rounds(unit, value, rounded, exact) -> None:
     """The ✓ line under a question and "your previous answer" show what was stored (exact); reports round."""
