@@ -54,7 +54,7 @@ def focus_lines(kb: KnowledgeBase, report: dict[str, Any], locale: str) -> list[
         why = reason(locale).format(dimension=title_of(kb, dimension, locale),
                                     trap=trap.title(locale) if trap else "") if reason else ""
         item_view = focus_item(action.title(locale), why, action.how(locale), title_of(kb, dimension, locale),
-                               item.get("reason") == "keep")
+                               item.get("reason") or "")
         lines.append({**item_view, "id": action.id, "short_why": short_why(why)})
     return said_once(lines)
 

@@ -37,12 +37,17 @@ class _MetricTexts(dict):
         return metric_value(self.kb.metrics[key].unit, self.metrics[key], self.locale)
 
 
+CASH_REASONS = ("cash_cause", "cash")  # a cash emergency, with its cause named or not (knowledge.triage)
+
+
 def said_once(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The focus actions with a why the action before already gave left empty: cash actions in a row (a cash
-    emergency) share one reason, which reads once, above the first of them. The dicts are changed in place."""
-    whys = [action["why"] for action in actions]
+    emergency) share one reason, which reads once, above the first of them, whether that one names the cause
+    ("…and the cause is “Receivables…”") or not. The dicts are changed in place."""
+    whys = [(action["why"], action.get("reason")) for action in actions]
     for n, action in enumerate(actions[1:], start=1):
-        if whys[n] and whys[n] == whys[n - 1]:
+        (why, reason), (before, reason_before) = whys[n], whys[n - 1]
+        if why and (why == before or (reason == "cash" and reason_before in CASH_REASONS)):
             action["why"] = ""
             if "short_why" in action:
                 action["short_why"] = ""
@@ -59,9 +64,12 @@ def focus_heading(actions: list[dict[str, Any]], locale: str) -> str:
     return t(locale, f"report.{kind}_{len(actions)}")
 
 
-def focus_item(title: str, why: str, how: str, dimension: str, keep: bool) -> dict[str, Any]:
-    """One focus action as the templates show it; a strength to keep has no "how to start": it is in place."""
-    return {"title": title, "why": why, "how": "" if keep else how, "dimension": dimension, "keep": keep}
+def focus_item(title: str, why: str, how: str, dimension: str, reason: str) -> dict[str, Any]:
+    """One focus action as the templates show it, `reason` its triage key; a strength to keep has no "how to
+    start": it is in place."""
+    keep = reason == "keep"
+    return {"title": title, "why": why, "how": "" if keep else how, "dimension": dimension, "keep": keep,
+            "reason": reason}
 
 
 def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[str, Any]:
@@ -75,7 +83,7 @@ def build_report_view(kb: KnowledgeBase, report: Report, locale: str) -> dict[st
     traps = trap_items(kb, report, findings, locale)
     told = {trap["rule"] for trap in traps}
     focus = said_once([focus_item(kb.actions[a.id].title(locale), a.why(kb, locale), kb.actions[a.id].how(locale),
-                                  title[a.dimension], a.reason == "keep") for a in report.focus])
+                                  title[a.dimension], a.reason) for a in report.focus])
     return {
         "overall": report.overall,
         "band": report.band,

@@ -73,6 +73,24 @@ def test_a_why_two_cash_actions_share_is_said_once(locale: str) -> None:
     assert all(a["title"] in text for a in focus)
 
 
+@pytest.mark.parametrize("locale", ["zh", "en"])
+@pytest.mark.parametrize("name", ["receivables_caused_the_short_runway", "food_factory_stock_caused_the_short_runway"])
+def test_a_cash_emergency_with_its_cause_named_is_explained_once(locale: str, name: str) -> None:
+    """The first cash action names the cause ("…and the cause is “Receivables…”"); the cash action after it does not
+    say again that cash is at a critical point, in the full report or on the first screen."""
+    record = dict(RECORDS)[name]
+    focus = overview(KB, record, locale)["focus"]
+    assert [a["reason"] for a in focus][:2] == ["cash_cause", "cash"]
+    assert [bool(a["why"]) for a in focus] == [True, False, True]
+    again = KB.summary.triage["cash"](locale)
+    profile = next(p for p in PROFILES["profiles"] if p["id"] == name)
+    report = assess(KB, {**PROFILES["bases"][profile["base"]], **(profile.get("answers") or {})})
+    for text in (render("report.txt.j2", locale, r=build_report_view(KB, report, locale)),
+                 glance_caption(KB, record, locale)):
+        assert again not in text
+        assert all(escape(a["title"]) in text or a["title"] in text for a in focus)
+
+
 def test_before_after_reads_like_the_issue() -> None:
     caption = glance_caption(KB, RECORDS[0][1], "zh", before_after=(Change("cash_flow", 48, 62),))
     assert "现金流管理 48 → 62 ↑ +14" in caption
