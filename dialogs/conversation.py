@@ -99,7 +99,7 @@ class Step:
     recorded: dict[str, Any] = field(default_factory=dict)
     started: bool = False
     finished: bool = False
-    declined: bool = False  # the owner said no to "did you mean…?" (ConfirmValue): asked again, nothing stored
+    declined: ConfirmValue | None = None  # the "did you mean…?" the owner said no to: asked again, nothing stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,8 +244,10 @@ class Conversation:
                 self._record(s, pending["value"], result)
             else:
                 # share_declined or amount_declined; a confirmation stored without a kind is a share
-                result.declined = True
-                self._reask(s, question, AnswerError(f"{pending.get('kind', 'share')}_declined"), result)
+                kind = pending.get("kind", "share")
+                self._reask(s, question, AnswerError(f"{kind}_declined"), result)
+                asked_again = result.outputs[-1]  # the Reask just added, with the question's progress
+                result.declined = ConfirmValue(question.id, pending["value"], asked_again.progress, kind)
             return
         if isinstance(event, Confirm):  # a yes or no with nothing to confirm: show the question again
             result.outputs.append(self.ask_output(s))

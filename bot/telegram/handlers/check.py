@@ -7,7 +7,6 @@ edited answer is not applied, and the owner is told how to change one.
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -21,7 +20,7 @@ from bot.views.i18n import LOCALES, t, words
 from bot.views.prompts import describe_value
 from dialogs.conversation import Answer, Back, Cancel, Confirm, Event, Resume, Skip, Step, Why
 from dialogs.machine import Stage
-from dialogs.outputs import Ask, ConfirmValue
+from dialogs.outputs import Ask
 
 NAV_EVENTS: dict[str, Event] = {"back": Back(), "skip": Skip(), "why": Why(), "cancel": Cancel(),
                                 "yes": Confirm(True), "no": Confirm(False)}
@@ -74,13 +73,12 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if waiting.stage != Stage.ASKING:
         await free_text(update, context)
         return
-    shown, pending = advisor.conversation.ask_output(waiting), waiting.pending  # as they were before the step
+    shown = advisor.conversation.ask_output(waiting)
     message = update.effective_message
     typed = message.text or message.caption  # a photo whose caption holds the number; None: a sticker, a voice
     event = (typed_keyword(typed) if typed else None) or Answer(typed)
     session, step = advisor.handle(user.id, event, update.update_id, session=waiting)
-    await deliver(update, context, user, session, step,
-                  answered=_answered_text(advisor, shown, pending, step, user.locale))
+    await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale))
 
 
 async def edited_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,25 +136,23 @@ async def on_question_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if button is None or session.stage != Stage.ASKING or button.args[:2] != stamp:
         await query.answer(t(user.locale, "tg.stale_button"))
         return
-    shown, pending = advisor.conversation.ask_output(session), session.pending  # as they were before the step
+    shown = advisor.conversation.ask_output(session)
     event = Answer(button.args[2]) if button.kind == callbacks.ANSWER else NAV_EVENTS.get(button.args[2], Why())
     # compare-and-swap on the button's step: a StaleStep (answered by the error handler) applies nothing
     session, step = advisor.handle(user.id, event, update.update_id, expected_seq=session.seq, session=session)
-    await deliver(update, context, user, session, step,
-                  answered=_answered_text(advisor, shown, pending, step, user.locale),
+    await deliver(update, context, user, session, step, answered=_answered_text(advisor, shown, step, user.locale),
                   query=query)  # answers the query alongside the replies
 
 
-def _answered_text(advisor, shown: Ask, pending: dict[str, Any] | None, step: Step, locale: str) -> str | None:
+def _answered_text(advisor, shown: Ask, step: Step, locale: str) -> str | None:
     """The message just answered as it now reads: the question with ✓ and the answer it got, or a "did you
     mean…?" the owner said no to with ✗ and their no; None when neither (the message only loses its buttons)."""
     question = advisor.kb.questions[shown.question]
     if question.id in step.recorded:
         value = describe_value(advisor.kb, question, step.recorded[question.id], locale)
         return question_text(advisor.kb, shown, locale, answered=value)
-    if pending is not None and pending.get("question") == question.id and step.declined:
-        asked = ConfirmValue(question.id, pending["value"], shown.progress, pending.get("kind", "share"))
-        return declined_text(advisor.kb, asked, locale)
+    if step.declined is not None:
+        return declined_text(advisor.kb, step.declined, locale)
     return None
 
 
