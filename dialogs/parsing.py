@@ -240,7 +240,38 @@ def _plain_char(ch: str) -> str:
 
 def _normalise(text: str) -> str:
     normalised = unicodedata.normalize("NFKC", "".join(_plain_char(ch) for ch in text)).casefold().strip()
-    return _english_numbers(_CN_POINT_BETWEEN_DIGITS.sub(".", normalised))
+    return _english_numbers(_approximate(_CN_POINT_BETWEEN_DIGITS.sub(".", normalised)))
+
+
+# Approximate numbers (概数): two neighbouring numerals say "this or the next" ("三四个月", three or four months;
+# "三五个", the set phrase for a few), so they are written out as a range, which is answered by its middle;
+# read as one numeral they would be 34. The numerals before the pair and the place values after it belong to
+# both ends: "十五六万" is 15万 to 16万, "七八十万" 70万 to 80万. Digits written one by one ("一二零零") are
+# never a pair: the pair must not touch another digit.
+_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_PLACE = "十拾百佰千仟万萬亿億"
+_CN_ANY_DIGIT = f"零〇{''.join(_CN_DIGIT)}"
+_APPROXIMATE_PAIR = re.compile(
+    rf"(?<![{_CN_ANY_DIGIT}])(?P<before>(?:[{_CN_ANY_DIGIT}]?[{_CN_PLACE}])*)"
+    rf"(?P<low>[{''.join(_CN_DIGIT)}])(?P<high>[{''.join(_CN_DIGIT)}])"
+    rf"(?P<places>[{_CN_PLACE}]*)(?![{_CN_ANY_DIGIT}{_CN_PLACE}])"
+)
+_APPROXIMATE_DIGITS = re.compile(r"(?<![0-9.,])([0-9])、([0-9])(?![0-9.,])")  # "7、8个": 7 or 8
+
+
+def _approximate(text: str) -> str:
+    """Approximate numbers written as the ranges they are: "三四个月" → "三到四个月", "7、8个" → "7到8个"."""
+    def pair(match: re.Match[str]) -> str:
+        low, high = _CN_DIGIT[match["low"]], _CN_DIGIT[match["high"]]
+        if high != low + 1 and (low, high) != (3, 5):
+            return match.group()
+        before, places = match["before"], match["places"]
+        return f"{before}{match['low']}{places}到{before}{match['high']}{places}"
+
+    def digits(match: re.Match[str]) -> str:
+        return f"{match[1]}到{match[2]}" if int(match[2]) == int(match[1]) + 1 else match.group()
+
+    return _APPROXIMATE_DIGITS.sub(digits, _APPROXIMATE_PAIR.sub(pair, text))
 
 
 def _english_numbers(text: str) -> str:

@@ -118,6 +118,49 @@ def test_parse_number_accepts(text: str, expected: float) -> None:
     assert parse_number(text) == pytest.approx(expected)
 
 
+# Approximate numbers (概数): two neighbouring numerals are a range, "三四个月" three to four months, never 34; the
+# numerals before and the place values after belong to both ends ("十五六万" 15万-16万, "七八十万" 70万-80万).
+APPROXIMATE = [
+    ("五六个", 5.5),
+    ("五六个人", 5.5),
+    ("三四个月", 3.5),
+    ("两三天", 2.5),
+    ("两三年", 2.5),
+    ("一两个", 1.5),
+    ("三五个", 4),
+    ("八九成", 8.5),
+    ("五六十", 55),
+    ("二三十个", 25),
+    ("七八十万", 750_000),
+    ("六七十万元", 650_000),
+    ("三四百万", 3_500_000),
+    ("十五六万", 155_000),
+    ("十一二个", 11.5),
+    ("三十四五", 34.5),
+    ("一百五六十万", 1_550_000),
+    ("两千三四百", 2350),
+    ("一万二三", 12_500),
+    ("大概四五个月吧", 4.5),
+    ("7、8个", 7.5),
+    # not approximate: a numeral read digit by digit, or with its place values
+    ("一二零零", 1200),
+    ("二〇二六", 2026),
+    ("五十六", 56),
+    ("一万二", 12_000),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), APPROXIMATE)
+def test_neighbouring_numerals_are_a_range(text: str, expected: float) -> None:
+    assert parse_number(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["几个", "几十个", "十几个", "二十几万", "7、9个"])
+def test_vaguer_approximations_are_refused(text: str) -> None:
+    with pytest.raises(NumberError):
+        parse_number(text)
+
+
 def test_parse_number_returns_a_float() -> None:
     assert type(parse_number("12")) is float
     assert math.copysign(1.0, parse_number("-0")) == 1.0  # never -0.0
