@@ -101,7 +101,7 @@ _NOISE_CJK = _words(
     """
     百分之 一共 总共 共 合计 总计 一般 平均 大约 大概 大致 大体 约 约为 差不多 将近 接近 近 左右 上下
     估计 预计 可能 应该 也许 至少 最少 最多 不到 不足 超过 以上 以下 以内 多 余 来
-    吧 啊 呀 呢 哦 嗯 的 了 是 有 就 我 我们 每 或 或者 还是 和 跟 内 之内
+    吧 啊 呀 呢 哦 嗯 的 了 是 有 就 我 我们 自己 每 或 或者 还是 和 跟 内 之内 还 还有 账上 连 含 包括 包含
     个 人 名 位 家 间 次 单 件 笔 户 岁 平 平米 平方米 米
     员工 客户 门店 店 钱 供应商 经理 主管
     """
@@ -125,6 +125,7 @@ _TOKEN = re.compile(
 _PART = re.compile(f"{_ARABIC}|{_CN}")
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|\.[0-9]+")
 _CN_POINT_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[点點](?=[0-9])")  # "3点5万" = 3.5万
+_PER_CENT = re.compile(r"\bper\s+cent\b")  # British English: "30 per cent"
 _MAX_CN_CHARS = 40
 
 
@@ -240,7 +241,8 @@ def _plain_char(ch: str) -> str:
 
 def _normalise(text: str) -> str:
     normalised = unicodedata.normalize("NFKC", "".join(_plain_char(ch) for ch in text)).casefold().strip()
-    return _english_numbers(_approximate(_CN_POINT_BETWEEN_DIGITS.sub(".", normalised)))
+    normalised = _PER_CENT.sub("percent", _CN_POINT_BETWEEN_DIGITS.sub(".", normalised))
+    return _english_numbers(_approximate(normalised))
 
 
 # Approximate numbers (概数): two neighbouring numerals say "this or the next" ("三四个月", three or four months;

@@ -51,7 +51,7 @@ WORD_UNITS: dict[str, str] = {
 
 #: "Per month" and the like: a rate, not what the number counts ("每月8万" is 8万 of money).
 RATE_PATTERN = (
-    r"每(?:个)?(?:月|天|日|年|周|星期|礼拜|小时|季度)"
+    r"每(?:个)?(?:月|天|日|年|周|星期|礼拜|小时|季度)|[月日年]均"
     r"|/\s*(?:个)?(?:月|天|日|年|周|小时|季度|month|mo|day|year|yr|week|wk|hour|hr|h)\b"
     r"|(?:per|a|an|each|every)\s+(?:month|day|year|week|hour|quarter)\b"
     r"|monthly|yearly|annually|daily|weekly|hourly|quarterly"

@@ -105,6 +105,13 @@ ACCEPTED = [
     ("2 and a half hours", 2.5),
     ("twenty to thirty", 25),
     ("80k a month", 80_000),
+    # said in a sentence, as owners say them
+    ("连我一共12个人", 12),
+    ("12个人（含我）", 12),
+    ("我自己一个", 1),
+    ("账上大概还有五十万", 500_000),
+    ("月均8万", 80_000),
+    ("30 per cent", 30),
     # nothing at all, as the whole answer ("how many backup suppliers?")
     ("none", 0),
     ("Nothing.", 0),
