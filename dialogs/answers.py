@@ -16,9 +16,9 @@ class AnswerError(ValueError):
     """Why an answer is refused: a reason key the channels translate, and the range it refers to.
 
     Reasons: empty, not_text, not_a_number, too_large, too_long, odd_digit, ambiguous, unknown_option, below_min,
-    above_max, not_whole, wrong_unit, foreign_currency, amount_not_share, confirm_share, and the consistency reasons of
-    `dialogs.consistency` (`managers_above_headcount`, ...). `values` holds what the message names
-    (`unit`: the metric's unit; `other`: the answer this one contradicts).
+    above_max, not_whole, range_not_whole, wrong_unit, foreign_currency, amount_not_share, confirm_share, and the
+    consistency reasons of `dialogs.consistency` (`managers_above_headcount`, ...). `values` holds what the message
+    names (`unit`: the metric's unit; `other`: the answer this one contradicts).
     """
 
     def __init__(self, reason: str, minimum: float | None = None, maximum: float | None = None,
@@ -73,8 +73,8 @@ def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
         raise AnswerError("below_min", metric.minimum, metric.maximum, unit)
     if metric.maximum is not None and value > metric.maximum:
         raise AnswerError("above_max", metric.minimum, metric.maximum, unit)
-    if metric.integer and value != int(value):
-        raise AnswerError("not_whole", metric.minimum, metric.maximum, unit)
+    if metric.integer and value != int(value):  # "五六个人": a range's middle, 5.5, is no headcount either
+        raise AnswerError("range_not_whole" if converted.ranged else "not_whole", metric.minimum, metric.maximum, unit)
     if converted.confirm:
         raise ValueToConfirm(value)
     if converted.bare and metric.confirm_below is not None and 0 < value < metric.confirm_below:

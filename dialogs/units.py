@@ -82,6 +82,7 @@ class Converted:
     value: float  # in the metric's unit
     confirm: bool = False  # a fraction read as a percentage: ask "55%?" before storing
     bare: bool = False  # typed with neither a unit nor a multiplier ("80", not "80万" or "80元")
+    ranged: bool = False  # typed as a range ("5-6", "五六个"), answered by its middle
 
 
 def rule_for(metric_unit: str) -> UnitRule:
@@ -106,4 +107,4 @@ def convert(reading: Reading, metric_unit: str) -> Converted:
     value = reading.value(lambda unit: 1.0 if unit is None else rule.factors[unit])
     if rule.confirm_fraction and not reading.units and 0 < value < 1:
         return Converted(round(value * 100, 9), confirm=True)  # 0.55 → 55, not 55.00000000000001
-    return Converted(value, bare=not reading.units and not reading.multiplied)
+    return Converted(value, bare=not reading.units and not reading.multiplied, ranged=reading.combine == "range")

@@ -68,7 +68,7 @@ def test_bad_answer_gets_a_reask_and_changes_nothing(
     assert reask.question == question.id
     assert reask.progress == asked_with.progress
     assert reask.reason in {"empty", "not_a_number", "too_large", "too_long", "ambiguous", "unknown_option",
-                            "below_min", "above_max", "not_whole"}
+                            "below_min", "above_max", "not_whole", "range_not_whole"}
     assert step.recorded == {}
     assert not step.started
     assert not step.finished

@@ -74,6 +74,9 @@ REFUSED = [
     ("cost_headcount", "10²", "odd_digit"), ("cost_headcount", "①", "odd_digit"), ("cost_headcount", "½", "odd_digit"),
     ("cost_headcount", "Ⅻ", "odd_digit"), ("cash_available", "1" * 400, "too_long"),
     ("cash_available", "9" * 100, "too_large"),
+    # a count typed as a range whose middle is no whole number: one number, please (5-7 is 6, and taken)
+    ("cost_headcount", "五六个人", "range_not_whole"), ("cost_headcount", "5-6", "range_not_whole"),
+    ("risk_backup_supplier_count", "一两个", "range_not_whole"), ("cost_headcount", "5.5", "not_whole"),
 ]
 
 
