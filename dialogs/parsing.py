@@ -529,8 +529,17 @@ def clean_free_text(text: str, limit: int = 1000) -> str:
 
 # --------------------------------------------------------------------------- options
 
-_EDGE_PUNCTUATION = " .。!?,、;:'\"“”‘’()[]【】「」#*"
+_EDGE_PUNCTUATION = " .。!?,、;:'\"“”‘’()[]【】「」#*\ufe0f\u20e3"  # with a keycap's marks: "2️⃣" is 2
 _OPTION_NUMBER = re.compile(r"[0-9]{1,6}")
+# A list position said in words: "选3", "第三个", "3号", "option 3", "the third one".
+_CN_POSITIONS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+_EN_POSITIONS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                 "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_OPTION_POSITION = re.compile(
+    r"(?:我选|选择?|第|选第)?(?P<cn>[0-9]{1,2}|[一二两三四五六七八九十])(?:个|项|号|条|种)?(?:选项)?吧?"
+    rf"|(?:option|choice|number|no\.?|the)? ?"
+    rf"(?:(?P<en>{'|'.join(_EN_POSITIONS)})(?: one| option)?|(?P<digits>[0-9]{{1,2}}))"
+)
 
 
 def _fold(text: str) -> str:
@@ -551,18 +560,30 @@ def odd_option_number(text: str) -> bool:
             and any(c in _ODD_DIGIT_CATEGORIES for c in categories))
 
 
+def _option_position(answer: str) -> int | None:
+    """The 1-based list position a folded answer names: "2", "选2", "第二个", "2号", "option 2", "the second"."""
+    if _OPTION_NUMBER.fullmatch(answer):
+        return int(answer)
+    match = _OPTION_POSITION.fullmatch(answer)
+    if match is None:
+        return None
+    if match["cn"]:
+        return int(match["cn"]) if match["cn"].isdigit() else _CN_POSITIONS[match["cn"]]
+    return _EN_POSITIONS[match["en"]] if match["en"] else int(match["digits"])
+
+
 def match_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | None:
-    """The option id the text picks: a 1-based number ("2", "２", "2."), or a label (any of the labels given
-    for that option, e.g. zh and en) matched case- and width-insensitively, exactly or as the unique
-    prefix/the unique option whose label contains the text (min 2 chars). None when nothing or more than
-    one option matches."""
+    """The option id the text picks: a 1-based number ("2", "２", "2.", "2️⃣", "选2", "第二个", "the second"), or a
+    label (any of the labels given for that option, e.g. zh and en) matched case- and width-insensitively,
+    exactly or as the unique prefix/the unique option whose label contains the text (min 2 chars). None when
+    nothing or more than one option matches."""
     if not isinstance(text, str) or len(text) > MAX_OPTION_CHARS:
         return None
     answer = _fold(text)
     if not answer:
         return None
-    if _OPTION_NUMBER.fullmatch(answer):
-        index = int(answer)
+    index = _option_position(answer)
+    if index is not None:
         return options[index - 1][0] if 1 <= index <= len(options) else None
 
     folded: list[tuple[str, list[str]]] = []

@@ -369,13 +369,25 @@ SECTORS = [
         ("制造", "manufacturing"),
         ("services", "services"),
         ("服务", "services"),
+        # the position said in words, as owners type it
+        ("选2", "catering"),
+        ("第二个", "catering"),
+        ("2号", "catering"),
+        ("二", "catering"),
+        ("2️⃣", "catering"),
+        ("我选4吧", "services"),
+        ("option 3", "manufacturing"),
+        ("the third", "manufacturing"),
+        ("4th", "services"),
+        ("No. 1", "retail"),
     ],
 )
 def test_match_option_picks(text: str, expected: str) -> None:
     assert match_option(text, SECTORS) == expected
 
 
-@pytest.mark.parametrize("text", ["0", "5", "99", "", "  ", "?", "x" * 10_000, "bakery", "r", "业"])
+@pytest.mark.parametrize("text", ["0", "5", "99", "", "  ", "?", "x" * 10_000, "bakery", "r", "业", "第五个", "fifth",
+                                  "第", "the", "2或3", "2-3"])
 def test_match_option_picks_nothing(text: str) -> None:
     assert match_option(text, SECTORS) is None
 
@@ -388,6 +400,17 @@ def test_an_option_number_in_odd_digits_is_refused_as_a_typed_number_is(text: st
 @pytest.mark.parametrize("text", ["2", "２", "٣", "2.", "〇", "零售", "①号店", "", "  ", "x" * 10_000])
 def test_plain_digits_and_labels_are_not_odd_option_numbers(text: str) -> None:
     assert not odd_option_number(text)
+
+
+def test_every_option_label_typed_picks_its_own_option() -> None:
+    """So no label reads as a list position ("2个" would pick the second option, whatever it says)."""
+    from knowledge.loader import get_knowledge
+
+    picked = {(q.id, o.id, label): match_option(label, [(x.id, (x.label.zh, x.label.en)) for x in q.options])
+              for q in get_knowledge().questions.values() if q.kind == "choice"
+              for o in q.options for label in (o.label.zh, o.label.en)}
+    assert len(picked) > 100
+    assert {key: option for key, option in picked.items() if option != key[1]} == {}
 
 
 def test_match_option_ambiguous_prefix_is_none() -> None:
