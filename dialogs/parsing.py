@@ -603,8 +603,9 @@ def match_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str
 
 # --------------------------------------------------------------------------- yes and no
 
-_YES = _words("y yes yep yeah ok okay sure right correct 是 是的 对 对的 对啊 没错 好 好的 嗯 确认 确定 正确")
-_NO = _words("n no nope not wrong 不 不是 不对 否 错 错了 没有 不要")
+_YES = _words("""y yes yep yup yeah ok okay sure right correct exactly 是 是的 是啊 是呀 对 对的 对啊 对呀 没错 好 好的
+               好啊 嗯 嗯嗯 行 可以 没问题 确认 确定 正确""")
+_NO = _words("n no nope nah not wrong 不 不是 不是的 不对 不对的 否 错 错了 错的 没有 不要 不用")
 
 
 def _word(text: object) -> str:

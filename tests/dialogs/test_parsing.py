@@ -13,6 +13,8 @@ from dialogs.parsing import (
     NUMBER_ERROR_REASONS,
     NumberError,
     clean_free_text,
+    is_no,
+    is_yes,
     match_option,
     odd_option_number,
     parse_number,
@@ -400,6 +402,24 @@ def test_an_option_number_in_odd_digits_is_refused_as_a_typed_number_is(text: st
 @pytest.mark.parametrize("text", ["2", "２", "٣", "2.", "〇", "零售", "①号店", "", "  ", "x" * 10_000])
 def test_plain_digits_and_labels_are_not_odd_option_numbers(text: str) -> None:
     assert not odd_option_number(text)
+
+
+@pytest.mark.parametrize("text", ["是", "对的", "嗯嗯", "是啊", "对呀", "行", "可以", "没问题", "Yes.", "yup", "OK!"])
+def test_a_yes_in_either_language(text: str) -> None:
+    assert is_yes(text)
+    assert not is_no(text)
+
+
+@pytest.mark.parametrize("text", ["不是", "不是的", "不对的", "错的", "不用", "No!", "nah", "nope"])
+def test_a_no_in_either_language(text: str) -> None:
+    assert is_no(text)
+    assert not is_yes(text)
+
+
+@pytest.mark.parametrize("text", ["80万", "对，就是80", "也许", "", "不知道"])
+def test_an_answer_is_neither_yes_nor_no(text: str) -> None:
+    assert not is_yes(text)
+    assert not is_no(text)
 
 
 def test_every_option_label_typed_picks_its_own_option() -> None:
