@@ -157,12 +157,14 @@ RECHECK_OFFERS = 3
 
 
 def after_report_keyboard(kb: KnowledgeBase, report: Report, locale: str) -> InlineKeyboardMarkup:
-    """Re-check the weakest dimensions (at most three that are not long boards), or take a new check."""
+    """Re-check the weakest dimensions (at most three that are not long boards), the reminders that fit the
+    report's risks (none for a report that scored nothing: there is nothing to remind of), or a new check."""
     weakest = sorted((d for d in report.dimensions if d.band in ("fatal", "weak", "fair")), key=lambda d: d.score)
     rows = [[InlineKeyboardButton(t(locale, "buttons.recheck", title=kb.dimension(d.id).title(locale)),
                                   callback_data=callbacks.pack(callbacks.RECHECK, d.id))]
             for d in weakest[:RECHECK_OFFERS]]
-    return InlineKeyboardMarkup([*rows, proposal_row(report, locale), *menu_keyboard(locale).inline_keyboard])
+    proposal = [proposal_row(report, locale)] if report.overall is not None else []
+    return InlineKeyboardMarkup([*rows, *proposal, *menu_keyboard(locale).inline_keyboard])
 
 
 def report_lead(locale: str) -> str:

@@ -106,6 +106,19 @@ async def test_a_finished_check_offers_the_schedule_that_fits_its_risks_in_one_t
                          chat.db_user_id) == [("weekly", 1)]
 
 
+async def test_a_check_with_every_question_skipped_offers_no_reminders(harness, clock) -> None:
+    use_clock(harness, clock)
+    chat = harness.chat(2005, "en")
+    await chat.send("/check")
+    for _ in range(40):
+        if chat.session.current is None:
+            break
+        await chat.click(chat.nav("skip"))
+    assert "No dimension can be scored from the answers so far" in chat.last
+    assert [d for _, d in chat.buttons if d and d.startswith("rm:")] == []
+    assert any(d and d.startswith("m:") for _, d in chat.buttons)  # a new check is offered instead
+
+
 async def test_a_due_reminder_is_sent_once_and_its_slot_moves_on(harness, clock) -> None:
     chat = await owner_with_report(harness, clock, 2005)
     slot = next_due(harness, chat)
