@@ -40,7 +40,7 @@ class ValueToConfirm(AnswerError):
         self.kind = kind
 
 
-def _converted(metric_unit: str, raw: Any) -> Converted:
+def _converted(metric_unit: str, raw: Any, per: str | None = None) -> Converted:
     if isinstance(raw, bool):
         raise AnswerError("not_a_number")
     if isinstance(raw, int | float):  # from an answers file
@@ -51,7 +51,7 @@ def _converted(metric_unit: str, raw: Any) -> Converted:
             raise AnswerError("not_a_number")
         return Converted(value, confirm=rule_for(metric_unit).confirm_fraction and 0 < value < 1)
     try:
-        return convert(read_number(str(raw)), metric_unit)
+        return convert(read_number(str(raw)), metric_unit, per)
     except NumberError as error:
         raise AnswerError(error.reason) from None
     except UnitError as error:
@@ -66,7 +66,7 @@ def number_answer(kb: KnowledgeBase, question: Question, raw: Any) -> float:
     a file cannot answer back, so there a ValueToConfirm is a refusal with its reason.
     """
     metric = kb.metrics[question.metric or ""]
-    converted = _converted(metric.unit, raw)
+    converted = _converted(metric.unit, raw, metric.per)
     value = converted.value
     unit = {"unit": metric.unit}  # the bounds are shown with it: "must not be above 100%"
     if metric.minimum is not None and value < metric.minimum:

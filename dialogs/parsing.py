@@ -18,7 +18,7 @@ from typing import Literal
 
 import cn2an
 
-from dialogs.unit_words import CJK_UNITS, RATE_PATTERN, TIME_UNITS, WORD_UNITS
+from dialogs.unit_words import CJK_UNITS, RATE_PATTERN, TIME_UNITS, WORD_UNITS, rate_period
 
 __all__ = ["NumberError", "Reading", "clean_free_text", "match_option", "odd_option_number", "parse_number",
            "read_number"]
@@ -317,7 +317,7 @@ Token = tuple[str, Decimal | None, bool, Decimal, str | None]  # kind, value, ex
 
 
 def _tokens(text: str) -> Iterator[Token]:
-    """Meaningful tokens: kind is num, mul, unit, half, dash, tilde, sep or neg."""
+    """Meaningful tokens: kind is num, mul, unit, half, dash, tilde, sep, neg or rate (its period as the unit)."""
     one = Decimal(1)
     pos = 0
     while pos < len(text):
@@ -332,7 +332,10 @@ def _tokens(text: str) -> Iterator[Token]:
             continue
         pos = match.end()
         kind, token = match.lastgroup, match.group()
-        if kind in ("space", "noise", "rate"):
+        if kind in ("space", "noise"):
+            continue
+        if kind == "rate":
+            yield "rate", None, False, one, rate_period(token)
             continue
         if kind == "phrase":
             yield (*_phrase(token), None)
@@ -361,12 +364,19 @@ def _new_quantity(value: Decimal, explicit: bool, trailing: Decimal, unit: str |
     return _Quantity(value, explicit, trailing, trailing if explicit else Decimal(0), unit)
 
 
-def _quantities(text: str) -> tuple[list[_Quantity], list[bool]]:
-    """The numbers in the text with their multipliers and units, and whether each pair is joined as a range."""
+def _quantities(text: str) -> tuple[list[_Quantity], list[bool], str | None]:
+    """The numbers in the text with their multipliers and units, whether each pair is joined as a range, and
+    the period of the rate written ("每年", "a month"), if one is."""
     quantities: list[_Quantity] = []
     joined: list[bool] = []
+    per: str | None = None
     expecting, sign, prefix = True, 1, None  # prefix: a unit written before its number ("$5", "百分之三十")
     for kind, value, explicit, trailing, unit in _tokens(text):
+        if kind == "rate":
+            if per not in (None, unit):
+                raise _fail("ambiguous", "two rates")
+            per = unit
+            continue
         if kind == "unit" and unit is not None and (expecting or quantities[-1].unit is not None):
             if prefix not in (None, unit):
                 raise _fail("ambiguous", "two units on one number")
@@ -412,7 +422,7 @@ def _quantities(text: str) -> tuple[list[_Quantity], list[bool]]:
         raise _fail("not_a_number", "no number" if not quantities else "a range without an upper end")
     if prefix is not None:  # "3个月 $" : a unit left over after every number has one
         raise _fail("ambiguous", "two units on one number")
-    return quantities, joined
+    return quantities, joined, per
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +436,7 @@ class Reading:
     parts: tuple[tuple[float, str | None], ...]
     combine: Literal["one", "range", "sum"] = "one"
     multiplied: bool = False  # a multiplier ("20万", "3千", "12k", "三十万"): an amount, whatever its unit
+    per: str | None = None  # the period of a rate written with it ("每年120万": year), see dialogs.units
 
     @property
     def units(self) -> frozenset[str]:
@@ -479,11 +490,11 @@ def read_number(text: str) -> Reading:
     if len(normalised) > MAX_NUMBER_CHARS:
         raise _fail("too_long")
 
-    quantities, joined = _quantities(normalised)
+    quantities, joined, per = _quantities(normalised)
     multiplied = any(q.explicit_unit for q in quantities)
     if len(quantities) == 1:
         only = quantities[0]
-        return Reading(((float(_check_size(only.value)), only.unit),), multiplied=multiplied)
+        return Reading(((float(_check_size(only.value)), only.unit),), multiplied=multiplied, per=per)
     if len(quantities) == 2 and joined == [True]:
         low, high = quantities
         lower = low.value
@@ -493,9 +504,10 @@ def read_number(text: str) -> Reading:
         low_unit, high_unit = low.unit or high.unit, high.unit or low.unit
         if low_unit == high_unit and lower > high.value:
             raise _fail("ambiguous", "a range from high to low")
-        return Reading(((float(lower), low_unit), (float(_check_size(high.value)), high_unit)), "range", multiplied)
+        return Reading(((float(lower), low_unit), (float(_check_size(high.value)), high_unit)), "range", multiplied,
+                       per)
     if _is_duration_sum(quantities, joined):
-        return Reading(tuple((float(q.value), q.unit) for q in quantities), "sum", multiplied)
+        return Reading(tuple((float(q.value), q.unit) for q in quantities), "sum", multiplied, per)
     raise _fail("ambiguous", "more than one number")
 
 

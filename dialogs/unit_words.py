@@ -49,7 +49,8 @@ WORD_UNITS: dict[str, str] = {
     "sgd": "fx:sgd", "aud": "fx:aud", "cad": "fx:cad", "chf": "fx:chf", "rub": "fx:rub", "inr": "fx:inr",
 }  # fmt: skip
 
-#: "Per month" and the like: a rate, not what the number counts ("每月8万" is 8万 of money).
+#: "Per month" and the like: a rate, not what the number counts ("每月8万" is 8万 of money); its period is
+#: `rate_period`'s, which a metric counted per period converts from (see dialogs.units).
 RATE_PATTERN = (
     r"每(?:个)?(?:月|天|日|年|周|星期|礼拜|小时|季度)|[月日年]均"
     r"|/\s*(?:个)?(?:月|天|日|年|周|小时|季度|month|mo|day|year|yr|week|wk|hour|hr|h)\b"
@@ -60,3 +61,15 @@ RATE_PATTERN = (
 
 def is_foreign(unit: str | None) -> bool:
     return unit is not None and unit.startswith(FOREIGN_PREFIX)
+
+
+# The words that name a rate's period, checked in this order ("monthly" names a month, not an hour).
+_RATE_PERIODS = (("quarter", ("季度", "quarter")), ("hour", ("小时",)), ("month", ("月", "month", "mo")),
+                 ("week", ("周", "星期", "礼拜", "week", "wk")), ("year", ("年", "year", "yr", "annual")),
+                 ("day", ("天", "日", "day", "daily")), ("hour", ("hour", "hr", "h")))
+
+
+def rate_period(rate: str) -> str:
+    """The period a rate matched by RATE_PATTERN is per: "每年" → year, "/月" → month, "daily" → day."""
+    return next(period for period, words in _RATE_PERIODS if any(word in rate for word in words))
+

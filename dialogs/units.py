@@ -68,8 +68,8 @@ NAMED: Mapping[str, tuple[str, ...]] = MappingProxyType({
 
 
 class UnitError(ValueError):
-    """A unit the question cannot use, and the unit it is in. Reasons: "wrong_unit", "foreign_currency" and
-    "amount_not_share" (an amount such as "30万" for a share)."""
+    """A unit the question cannot use, and the unit it is in. Reasons: "wrong_unit", "foreign_currency",
+    "amount_not_share" (an amount such as "30万" for a share) and "wrong_period" (a monthly amount per hour)."""
 
     def __init__(self, reason: str, unit: str) -> None:
         super().__init__(reason)
@@ -94,8 +94,14 @@ def accepted_units(metric_unit: str) -> tuple[str, ...]:
     return tuple(rule_for(metric_unit).factors)
 
 
-def convert(reading: Reading, metric_unit: str) -> Converted:
-    """The reading in the metric's unit; UnitError for a foreign currency or a unit of another kind."""
+# A period's length in months: a metric counted per month takes "每年120万" as 10万 and "每天3000" as 91,250.
+MONTHS_IN = MappingProxyType({"day": 12 / 365, "week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0})
+
+
+def convert(reading: Reading, metric_unit: str, per: str | None = None) -> Converted:
+    """The reading in the metric's unit (and, for a metric counted `per` a period, per that period); UnitError
+    for a foreign currency, a unit of another kind or a rate per a period that does not convert (an hour).
+    A metric counted per no period keeps the number of a rate written with it ("每月8万" of cash: 8万)."""
     rule = rule_for(metric_unit)
     if reading.multiplied and not rule.multipliers:
         raise UnitError("amount_not_share", metric_unit)
@@ -105,6 +111,10 @@ def convert(reading: Reading, metric_unit: str) -> Converted:
         if unit not in rule.factors:
             raise UnitError("wrong_unit", metric_unit)
     value = reading.value(lambda unit: 1.0 if unit is None else rule.factors[unit])
+    if per is not None and reading.per is not None and reading.per != per:
+        if reading.per not in MONTHS_IN:
+            raise UnitError("wrong_period", metric_unit)
+        value = value * MONTHS_IN[per] / MONTHS_IN[reading.per]
     if rule.confirm_fraction and not reading.units and 0 < value < 1:
         return Converted(round(value * 100, 9), confirm=True)  # 0.55 → 55, not 55.00000000000001
     return Converted(value, bare=not reading.units and not reading.multiplied, ranged=reading.combine == "range")

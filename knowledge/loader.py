@@ -148,7 +148,20 @@ def _metric(r: _Reader, raw: dict) -> Metric:
         derived=parts,
         confirm_below=None if raw.get("confirm_below") is None
         else r.number(raw["confirm_below"], where, "'confirm_below'"),
+        per=_period(r, raw.get("per"), where),
     )
+
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+def _period(r: _Reader, value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in PERIODS:
+        r.problem(where, f"'per' must be one of {', '.join(PERIODS)}, not {value!r}")
+        return None
+    return str(value)
 
 
 def _figure(r: _Reader, raw: dict, source: str) -> Figure:

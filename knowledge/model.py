@@ -46,6 +46,7 @@ class Metric:
     integer: bool = False
     derived: tuple[str, str, float] | None = None  # (numerator, denominator, factor)
     confirm_below: float | None = None  # a bare typed number above 0 and below this is asked back ("¥80?")
+    per: str | None = None  # an amount per this period (month); one typed per another period is converted
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,13 @@ KB = get_knowledge()
 
 # (question id, typed, stored value in the metric's unit), in both languages.
 READ = [
+    # monthly fixed costs given for another period: a month is a twelfth of a year, 365 / 12 days
+    ("cash_fixed_costs", "每年120万", 100_000), ("cash_fixed_costs", "120万/年", 100_000),
+    ("cash_fixed_costs", "年均120万", 100_000), ("cash_fixed_costs", "1.2 million a year", 100_000),
+    ("cash_fixed_costs", "yearly 1.2m", 100_000), ("cash_fixed_costs", "每季度30万", 100_000),
+    ("cash_fixed_costs", "每周1万", 10_000 * 52 / 12), ("cash_fixed_costs", "每天3000", 3000 * 365 / 12),
+    ("cash_fixed_costs", "每月10万", 100_000), ("cash_fixed_costs", "10万/月", 100_000),
+    ("cash_fixed_costs", "100k a month", 100_000), ("cash_fixed_costs", "monthly 100k", 100_000),
     # inventory days: days, weeks, months (30 days), years (365)
     ("cash_inventory", "1年", 365), ("cash_inventory", "1 year", 365), ("cash_inventory", "一年", 365),
     ("cash_inventory", "3个月", 90), ("cash_inventory", "3 months", 90), ("cash_inventory", "三个月", 90),
@@ -74,6 +81,8 @@ REFUSED = [
     ("cost_headcount", "10²", "odd_digit"), ("cost_headcount", "①", "odd_digit"), ("cost_headcount", "½", "odd_digit"),
     ("cost_headcount", "Ⅻ", "odd_digit"), ("cash_available", "1" * 400, "too_long"),
     ("cash_available", "9" * 100, "too_large"),
+    # a rate of another kind, or two of them
+    ("cash_fixed_costs", "每小时500", "wrong_period"), ("cash_fixed_costs", "每月10万, 每年120万", "ambiguous"),
     # a count typed as a range whose middle is no whole number: one number, please (5-7 is 6, and taken)
     ("cost_headcount", "五六个人", "range_not_whole"), ("cost_headcount", "5-6", "range_not_whole"),
     ("risk_backup_supplier_count", "一两个", "range_not_whole"), ("cost_headcount", "5.5", "not_whole"),
