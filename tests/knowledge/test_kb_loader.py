@@ -112,6 +112,12 @@ def test_unknown_metric_in_condition(data_dir: Path) -> None:
     assert_named(problems_of(data_dir), "cash_rule_runway_under_3", "cash_burn_rate")
 
 
+def test_a_metric_counted_per_an_unknown_period(data_dir: Path) -> None:
+    edit_yaml(data_dir, "metrics.yaml",
+              lambda raw: entry(raw, "metrics", "monthly_fixed_costs").update(per="fortnight"))
+    assert_named(problems_of(data_dir), "monthly_fixed_costs", "'per'", "fortnight")
+
+
 def test_unknown_question_in_condition(data_dir: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
         rule = entry(raw, "rules", "cash_rule_growth_on_credit")
