@@ -242,7 +242,27 @@ def _plain_char(ch: str) -> str:
 def _normalise(text: str) -> str:
     normalised = unicodedata.normalize("NFKC", "".join(_plain_char(ch) for ch in text)).casefold().strip()
     normalised = _PER_CENT.sub("percent", _CN_POINT_BETWEEN_DIGITS.sub(".", normalised))
-    return _english_numbers(_approximate(normalised))
+    return _english_numbers(_approximate(_parts_of_the_whole(normalised)))
+
+
+# A part of the whole, as a share is said ("一半", "about half", "三分之一", "3/4"), written in tenths (成), so a
+# share reads it as a percentage and any other number refuses the unit; "一半" read as numerals would be 1.5.
+# "Half" with a unit ("half a day", "a year and a half") and 半 after a number ("一年半") stay what they were.
+_SMALL = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+_SMALL_NUMBER = f"[{''.join(_SMALL)}]|[0-9]{{1,2}}"
+_CN_FRACTION = re.compile(f"(?P<whole>{_SMALL_NUMBER})分之(?P<part>{_SMALL_NUMBER})")
+_SLASH_FRACTION = re.compile(r"(?<![0-9.,/])(?P<part>[1-9])\s*/\s*(?P<whole>[1-9]|10)(?![0-9.,/])")
+_HALF = re.compile(r"一半|(?<!\ba )\bhalf\b(?! an?\b)")
+
+
+def _parts_of_the_whole(text: str) -> str:
+    def tenths(match: re.Match[str]) -> str:
+        whole, part = (int(n) if n.isdigit() else _SMALL[n] for n in (match["whole"], match["part"]))
+        return f"{Decimal(part * 10) / Decimal(whole):.12g}成" if whole else match.group()
+
+    if "半" in text or "half" in text:
+        text = _HALF.sub("5成", text)
+    return _SLASH_FRACTION.sub(tenths, _CN_FRACTION.sub(tenths, text)) if "分之" in text or "/" in text else text
 
 
 # Approximate numbers (概数): two neighbouring numerals say "this or the next" ("三四个月", three or four months;

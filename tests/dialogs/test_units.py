@@ -18,6 +18,12 @@ KB = get_knowledge()
 
 # (question id, typed, stored value in the metric's unit), in both languages.
 READ = [
+    # a share said as a part of the whole: half is 50%, not 1.5 (一 and 半); a third is 33.3%
+    ("risk_top_customer_share", "一半", 50), ("risk_top_customer_share", "大概一半", 50),
+    ("risk_top_customer_share", "一半左右", 50), ("risk_top_customer_share", "half", 50),
+    ("risk_top_customer_share", "about half", 50), ("ret_repeat_share", "三分之一", 100 / 3),
+    ("ret_repeat_share", "四分之三", 75), ("ret_repeat_share", "3/4", 75),
+    ("cash_inventory", "半年", 182.5), ("cash_inventory", "一个半月", 45), ("ret_complaint_hours", "half a day", 12),
     # monthly fixed costs given for another period: a month is a twelfth of a year, 365 / 12 days
     ("cash_fixed_costs", "每年120万", 100_000), ("cash_fixed_costs", "120万/年", 100_000),
     ("cash_fixed_costs", "年均120万", 100_000), ("cash_fixed_costs", "1.2 million a year", 100_000),
@@ -81,6 +87,8 @@ REFUSED = [
     ("cost_headcount", "10²", "odd_digit"), ("cost_headcount", "①", "odd_digit"), ("cost_headcount", "½", "odd_digit"),
     ("cost_headcount", "Ⅻ", "odd_digit"), ("cash_available", "1" * 400, "too_long"),
     ("cash_available", "9" * 100, "too_large"),
+    # a part of the whole for a number that is not a share
+    ("cash_inventory", "一半", "wrong_unit"), ("cost_headcount", "三分之一", "wrong_unit"),
     # a rate of another kind, or two of them
     ("cash_fixed_costs", "每小时500", "wrong_period"), ("cash_fixed_costs", "每月10万, 每年120万", "ambiguous"),
     # a count typed as a range whose middle is no whole number: one number, please (5-7 is 6, and taken)
