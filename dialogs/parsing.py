@@ -245,14 +245,16 @@ def _normalise(text: str) -> str:
     return _english_numbers(_approximate(_parts_of_the_whole(normalised)))
 
 
-# A part of the whole, as a share is said ("一半", "about half", "三分之一", "3/4"), written in tenths (成), so a
-# share reads it as a percentage and any other number refuses the unit; "一半" read as numerals would be 1.5.
+# A part of the whole, as a share is said ("一半", "about half", "三分之一", "3/4", "全部"), written in tenths
+# (成), so a share reads it as a percentage and any other number refuses the unit; "一半" read as numerals would
+# be 1.5.
 # "Half" with a unit ("half a day", "a year and a half") and 半 after a number ("一年半") stay what they were.
 _SMALL = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 _SMALL_NUMBER = f"[{''.join(_SMALL)}]|[0-9]{{1,2}}"
 _CN_FRACTION = re.compile(f"(?P<whole>{_SMALL_NUMBER})分之(?P<part>{_SMALL_NUMBER})")
 _SLASH_FRACTION = re.compile(r"(?<![0-9.,/])(?P<part>[1-9])\s*/\s*(?P<whole>[1-9]|10)(?![0-9.,/])")
-_HALF = re.compile(r"一半|(?<!\ba )\bhalf\b(?! an?\b)")
+_HALF = re.compile(r"一半|半数|过半|(?<!\ba )\bhalf\b(?! an?\b)")  # 过半, over half: 50%, as 多 is its number
+_ALL = re.compile(r"全部|\ball\b")
 
 
 def _parts_of_the_whole(text: str) -> str:
@@ -262,6 +264,8 @@ def _parts_of_the_whole(text: str) -> str:
 
     if "半" in text or "half" in text:
         text = _HALF.sub("5成", text)
+    if "全部" in text or "all" in text:
+        text = _ALL.sub("10成", text)
     return _SLASH_FRACTION.sub(tenths, _CN_FRACTION.sub(tenths, text)) if "分之" in text or "/" in text else text
 
 

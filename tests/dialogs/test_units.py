@@ -22,7 +22,8 @@ READ = [
     ("risk_top_customer_share", "一半", 50), ("risk_top_customer_share", "大概一半", 50),
     ("risk_top_customer_share", "一半左右", 50), ("risk_top_customer_share", "half", 50),
     ("risk_top_customer_share", "about half", 50), ("ret_repeat_share", "三分之一", 100 / 3),
-    ("ret_repeat_share", "四分之三", 75), ("ret_repeat_share", "3/4", 75),
+    ("ret_repeat_share", "四分之三", 75), ("ret_repeat_share", "3/4", 75), ("risk_top_customer_share", "过半", 50),
+    ("risk_top_customer_share", "半数", 50), ("risk_top_customer_share", "全部", 100), ("ret_repeat_share", "all", 100),
     ("cash_inventory", "半年", 182.5), ("cash_inventory", "一个半月", 45), ("ret_complaint_hours", "half a day", 12),
     # monthly fixed costs given for another period: a month is a twelfth of a year, 365 / 12 days
     ("cash_fixed_costs", "每年120万", 100_000), ("cash_fixed_costs", "120万/年", 100_000),
