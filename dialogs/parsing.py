@@ -249,7 +249,7 @@ def _normalise(text: str) -> str:
 # (成), so a share reads it as a percentage and any other number refuses the unit; "一半" read as numerals would
 # be 1.5.
 # "Half" with a unit ("half a day", "a year and a half") and 半 after a number ("一年半") stay what they were.
-_SMALL = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+_SMALL = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}  # and list positions
 _SMALL_NUMBER = f"[{''.join(_SMALL)}]|[0-9]{{1,2}}"
 _CN_FRACTION = re.compile(f"(?P<whole>{_SMALL_NUMBER})分之(?P<part>{_SMALL_NUMBER})")
 _SLASH_FRACTION = re.compile(r"(?<![0-9.,/])(?P<part>[1-9])\s*/\s*(?P<whole>[1-9]|10)(?![0-9.,/])")
@@ -568,7 +568,6 @@ def clean_free_text(text: str, limit: int = 1000) -> str:
 _EDGE_PUNCTUATION = " .。!?,、;:'\"“”‘’()[]【】「」#*\ufe0f\u20e3"  # with a keycap's marks: "2️⃣" is 2
 _OPTION_NUMBER = re.compile(r"[0-9]{1,6}")
 # A list position said in words: "选3", "第三个", "3号", "option 3", "the third one".
-_CN_POSITIONS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 _EN_POSITIONS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                  "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _OPTION_POSITION = re.compile(
@@ -604,7 +603,7 @@ def _option_position(answer: str) -> int | None:
     if match is None:
         return None
     if match["cn"]:
-        return int(match["cn"]) if match["cn"].isdigit() else _CN_POSITIONS[match["cn"]]
+        return int(match["cn"]) if match["cn"].isdigit() else _SMALL[match["cn"]]
     return _EN_POSITIONS[match["en"]] if match["en"] else int(match["digits"])
 
 
